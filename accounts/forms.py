@@ -1,0 +1,77 @@
+from allauth.account.forms import SignupForm
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from thamm.exceptions import DomainError
+
+from .adapters import SESSION_INVITATION, pending_invitation
+from .models import Invitation, Organisation, User
+from .services import invitation_accept
+
+
+class InvitationSignupForm(SignupForm):
+    """allauth's sign-up form, bound to the invitation: its address is fixed, its use recorded."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = pending_invitation(self.request) if self.request else None
+        if self.invitation is not None:
+            self.fields["email"].initial = self.invitation.email
+            self.fields["email"].disabled = True
+        self.order_fields(["full_name", "email", "password1", "password2"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.invitation is None:
+            raise forms.ValidationError(
+                _("This invitation is no longer valid. Ask your organisation for a new one.")
+            )
+        return cleaned
+
+    def try_save(self, request):
+        """Create the account and use the invitation in one transaction: both or neither."""
+        if self.account_already_exists:  # allauth answers without creating anything
+            return super().try_save(request)
+        try:
+            with transaction.atomic():
+                user = self.save(request)
+                invitation_accept(invitation_id=self.invitation.pk, user=user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return None, redirect("home")
+        request.session.pop(SESSION_INVITATION, None)
+        return user, None
+
+    def signup(self, request, user: User) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.language = request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else ""
+        user.save(update_fields=["full_name", "language"])
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (Invitation.Role.STAFF, Invitation.Role.STAFF.label),
+            (Invitation.Role.ADMIN, Invitation.Role.ADMIN.label),
+        ],
+    )
+
+
+class AdvisorAssignForm(forms.Form):
+    advisor = forms.ModelChoiceField(label=_("Chamber advisor"), queryset=User.objects.none())
+    company = forms.ModelChoiceField(label=_("Company"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, advisors, companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = advisors
+        self.fields["company"].queryset = companies
+        self.fields["advisor"].label_from_instance = lambda u: (
+            f"{u.get_full_name()} — {u.membership.organisation}"
+        )

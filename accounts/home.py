@@ -1,0 +1,29 @@
+"""What each role's home page offers: that role's next actions, built from scoped selectors."""
+
+from .models import Role, User
+from .selectors import advisor_assignment_list, companies_assisted_by, invitation_list
+
+HOME_TEMPLATES = {
+    Role.CANDIDATE: "home/candidate.html",
+    Role.CENTRE: "home/centre.html",
+    Role.COMPANY: "home/company.html",
+    Role.CHAMBER: "home/chamber.html",
+    Role.IOM: "home/iom.html",
+}
+
+
+def home_context(*, user: User) -> dict:
+    """The template and figures for a signed-in user's home page."""
+    role = user.role
+    context: dict = {
+        "template": HOME_TEMPLATES.get(role, "home/no_role.html"),
+        "role": role,
+        "organisation": user.organisation,
+    }
+    if user.is_org_admin:
+        context["pending_invitations"] = invitation_list(user=user, pending=True).count()
+    if role == Role.CHAMBER:
+        context["assisted_companies"] = list(companies_assisted_by(user=user).order_by("name"))
+    if role == Role.IOM:
+        context["assignment_count"] = advisor_assignment_list(user=user).count()
+    return context

@@ -1,0 +1,119 @@
+"""Reads of organisations, members, invitations and advisor grants, always scoped to the acting user.
+
+This module is the one place that decides who sees which organisation (DESIGN.md §3):
+- IOM coordinators see every organisation;
+- everyone else sees their own organisation;
+- a chamber advisor also sees the companies assigned to them (a django-guardian grant).
+"""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from thamm.scoping import get_visible_or_404
+
+from .models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationUserObjectPermission,
+    User,
+)
+
+ASSIST_COMPANY = "assist_company"
+
+
+def _assist_grants() -> QuerySet[OrganisationUserObjectPermission]:
+    return OrganisationUserObjectPermission.objects.filter(permission__codename=ASSIST_COMPANY)
+
+
+def companies_assisted_by(*, user: User) -> QuerySet[Organisation]:
+    """The company organisations a chamber advisor is assigned to (read from guardian grants)."""
+    if not user.is_authenticated or not user.is_chamber_advisor:
+        return Organisation.objects.none()
+    company_ids = _assist_grants().filter(user=user).values("content_object_id")
+    return Organisation.objects.filter(kind=Organisation.Kind.COMPANY, pk__in=company_ids)
+
+
+def organisation_list(*, user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_iom:
+        return Organisation.objects.all()
+    own = Q(pk=user.membership.organisation_id) if user.membership else Q(pk__in=[])
+    if user.is_chamber_advisor:
+        assisted = _assist_grants().filter(user=user).values("content_object_id")
+        return Organisation.objects.filter(own | Q(kind=Organisation.Kind.COMPANY, pk__in=assisted))
+    return Organisation.objects.filter(own)
+
+
+def organisation_get(*, user: User, pk: int) -> Organisation:
+    return get_visible_or_404(organisation_list(user=user), pk=pk)
+
+
+def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membership]:
+    """Members of an organisation the user may see (call `organisation_get` first)."""
+    visible = organisation_list(user=user).filter(pk=organisation.pk)
+    return (
+        Membership.objects.filter(organisation__in=visible)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def invitation_list(*, user: User, pending: bool = False) -> QuerySet[Invitation]:
+    """Invitations an organisation admin manages: their own organisation's (IOM: its own too)."""
+    if not user.is_authenticated or not user.is_org_admin:
+        return Invitation.objects.none()
+    qs = Invitation.objects.filter(organisation_id=user.membership.organisation_id)
+    if pending:
+        qs = qs.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+    return qs.select_related("organisation", "invited_by").order_by("-created_at")
+
+
+def invitation_get(*, user: User, pk: int) -> Invitation:
+    return get_visible_or_404(invitation_list(user=user), pk=pk)
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link's token names, whatever its state (the token is the credential)."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+def chamber_advisors(*, user: User) -> QuerySet[User]:
+    """Advisors the user may assign: all chamber members for IOM, none for anyone else."""
+    if not user.is_authenticated or not user.is_iom:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            membership_row__organisation__kind=Organisation.Kind.CHAMBER, is_active=True
+        )
+        .select_related("membership_row__organisation")
+        .order_by("email")
+    )
+
+
+def assignable_companies(*, user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated or not user.is_iom:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=Organisation.Kind.COMPANY).order_by("name")
+
+
+def advisor_assignment_list(*, user: User) -> QuerySet[OrganisationUserObjectPermission]:
+    """Every advisor-to-company grant, for IOM; nothing for anyone else."""
+    if not user.is_authenticated or not user.is_iom:
+        return OrganisationUserObjectPermission.objects.none()
+    return (
+        _assist_grants()
+        .select_related("user", "user__membership_row__organisation", "content_object")
+        .order_by("content_object__name", "user__email")
+    )
+
+
+def advisor_assignment_get(*, user: User, pk: int) -> OrganisationUserObjectPermission:
+    return get_visible_or_404(advisor_assignment_list(user=user), pk=pk)

@@ -1,0 +1,156 @@
+"""Writes with rules for accounts: invitations, memberships and chamber-advisor grants."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from thamm.audit import audit
+from thamm.exceptions import DomainError
+
+from .models import Invitation, Membership, Organisation, OrganisationUserObjectPermission, User
+from .selectors import ASSIST_COMPANY
+from .tasks import send_invitation_email
+
+
+@transaction.atomic
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str, by: User, base_url: str
+) -> tuple[Invitation, str]:
+    """Invite `email` to `organisation`; returns the invitation and the one-time link.
+
+    Rules: only an admin of that organisation invites; an address that already has an account
+    cannot be invited (people belong to one organisation); one pending invitation per address.
+    """
+    if not (by.is_org_admin and by.membership.organisation_id == organisation.pk):
+        raise DomainError(_("Only an administrator of this organisation can invite colleagues."))
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Invitation.Role.values:
+        raise DomainError(_("Choose a valid role."))
+    if role == Invitation.Role.CANDIDATE and organisation.kind != Organisation.Kind.TRAINING_CENTRE:
+        raise DomainError(_("Only a training centre can invite candidates."))
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(_("This e-mail address already has an account on the portal."))
+    now = timezone.now()
+    pending = Invitation.objects.select_for_update().filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    )
+    if pending.exists():
+        raise DomainError(_("This address already has a pending invitation."))
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=Invitation.hash_token(token),
+        invited_by=by,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    link = base_url.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
+    audit(actor=by, action="invitation.create", target=invitation, detail={"role": role})
+    transaction.on_commit(
+        lambda: send_invitation_email.delay(
+            invitation_id=invitation.pk, link=link, language=get_language() or ""
+        )
+    )
+    return invitation, link
+
+
+def invitation_check(*, invitation: Invitation | None) -> Invitation:
+    """Raise a clear error unless the invitation can still be used."""
+    if invitation is None:
+        raise DomainError(_("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise DomainError(_("This invitation has already been used."))
+    if invitation.revoked_at is not None:
+        raise DomainError(_("This invitation has been withdrawn."))
+    if invitation.is_expired:
+        raise DomainError(
+            _("This invitation has expired. Ask your organisation for a new one.")
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation_id: int, user: User) -> Invitation:
+    """Use an invitation for the account just created: once only, before it expires.
+
+    The row is locked so that two sign-ups racing on one link cannot both use it.
+    """
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    invitation_check(invitation=invitation)
+    if invitation.email.lower() != user.email.lower():
+        raise DomainError(_("This invitation was sent to another e-mail address."))
+    if invitation.role == Invitation.Role.CANDIDATE:
+        user.is_candidate = True
+        user.save(update_fields=["is_candidate"])
+    else:
+        if Membership.objects.filter(user=user).exists():
+            raise DomainError(_("This account already belongs to an organisation."))
+        membership = Membership(user=user, organisation=invitation.organisation, role=invitation.role)
+        membership.full_clean()
+        membership.save()
+        user.__dict__.pop("membership", None)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    audit(actor=user, action="invitation.accept", target=invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise DomainError(_("This invitation has already been used."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+        audit(actor=by, action="invitation.revoke", target=invitation)
+    return invitation
+
+
+@transaction.atomic
+def advisor_assign(*, advisor: User, company: Organisation, by: User) -> OrganisationUserObjectPermission:
+    """Grant a chamber advisor the right to assist a company (a django-guardian object permission).
+
+    Only IOM assigns (the chamber's own admins will too, companies issue); only chamber members can
+    be advisors and only companies can be assisted.
+    """
+    if not by.is_iom:
+        raise DomainError(_("Only IOM coordinators can assign advisors."))
+    if not advisor.is_chamber_advisor:
+        raise DomainError(_("Only members of a chamber of commerce can be advisors."))
+    if company.kind != Organisation.Kind.COMPANY:
+        raise DomainError(_("Advisors can only be assigned to companies."))
+    grant = assign_perm(f"accounts.{ASSIST_COMPANY}", advisor, company)
+    audit(
+        actor=by,
+        action="advisor.assign",
+        target=company,
+        detail={"advisor": advisor.email, "advisor_id": advisor.pk},
+    )
+    return grant
+
+
+@transaction.atomic
+def advisor_unassign(*, grant: OrganisationUserObjectPermission, by: User) -> None:
+    """Remove an advisor's grant; their access to the company ends with this transaction."""
+    if not by.is_iom:
+        raise DomainError(_("Only IOM coordinators can remove advisors."))
+    advisor, company = grant.user, grant.content_object
+    remove_perm(f"accounts.{ASSIST_COMPANY}", advisor, company)
+    audit(
+        actor=by,
+        action="advisor.unassign",
+        target=company,
+        detail={"advisor": advisor.email, "advisor_id": advisor.pk},
+    )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompaniesConfig(AppConfig):
+    """Companies, production units, verification and vacancies (companies issue)."""
+
+    name = "companies"
+    verbose_name = _("Companies")

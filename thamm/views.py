@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from accounts.home import home_context
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page for visitors; for a signed-in user, their role's next actions."""
+    if not request.user.is_authenticated:
+        return render(request, "home/anonymous.html")
+    context = home_context(user=request.user)
+    return render(request, context["template"], context)
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for load balancers: the database, and Redis when configured."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 — any failure means "not ready"
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {exc.__class__.__name__}"
+    else:
+        checks["redis"] = "not configured"
+    healthy = all(v in ("ok", "not configured") for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the user's account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        if request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors or database: the failure may be the database itself.
+    from django.template.loader import get_template
+
+    html = get_template("errors/500.html").render({"LANGUAGE_CODE": get_language() or "it"})
+    return HttpResponse(html, status=500)
+
