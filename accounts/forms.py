@@ -1,4 +1,5 @@
 from allauth.account.forms import SignupForm
+from allauth.core import context
 from django import forms
 from django.contrib import messages
 from django.db import transaction
@@ -19,7 +20,7 @@ class InvitationSignupForm(SignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.invitation = pending_invitation(self.request) if self.request else None
+        self.invitation = pending_invitation(context.request)
         if self.invitation is not None:
             self.fields["email"].initial = self.invitation.email
             self.fields["email"].disabled = True

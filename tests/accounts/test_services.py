@@ -1,0 +1,173 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, OrganisationUserObjectPermission
+from accounts.selectors import companies_assisted_by, invitation_by_token
+from accounts.services import (
+    advisor_assign,
+    advisor_unassign,
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+)
+from tests.factories import UserFactory, invitation_with_token, member
+from thamm.exceptions import DomainError
+from thamm.models import AuditEntry
+
+BASE = "https://portal.example.org/"
+
+
+def test_admin_invites_colleague_and_email_carries_a_working_one_time_link(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, link = invitation_create(
+            organisation=world.company_org,
+            email="New.Colleague@Example.org",
+            role="staff",
+            by=world.company,
+            base_url=BASE,
+        )
+    assert invitation.email == "new.colleague@example.org"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["new.colleague@example.org"]
+    assert link in mail.outbox[0].body
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert invitation_by_token(token=token) == invitation
+    # Only the hash is stored: the token itself appears nowhere in the row.
+    assert token not in invitation.token_hash
+    assert AuditEntry.objects.filter(action="invitation.create", target_id=str(invitation.pk))
+
+
+def test_staff_member_cannot_invite(world):
+    staff = member("company", organisation=world.company_org, role="staff")
+    with pytest.raises(DomainError):
+        invitation_create(
+            organisation=world.company_org, email="x@example.org", role="staff", by=staff,
+            base_url=BASE,
+        )
+    assert not Invitation.objects.exists()
+
+
+def test_admin_cannot_invite_into_another_organisation(world):
+    with pytest.raises(DomainError):
+        invitation_create(
+            organisation=world.company_b_org, email="x@example.org", role="staff",
+            by=world.company, base_url=BASE,
+        )
+    assert not Invitation.objects.exists()
+
+
+def test_existing_account_and_pending_invitation_are_refused(world):
+    with pytest.raises(DomainError, match="already has an account"):
+        invitation_create(
+            organisation=world.company_org, email="CENTRE@example.org", role="staff",
+            by=world.company, base_url=BASE,
+        )
+    invitation_create(
+        organisation=world.company_org, email="x@example.org", role="staff", by=world.company,
+        base_url=BASE,
+    )
+    with pytest.raises(DomainError, match="pending invitation"):
+        invitation_create(
+            organisation=world.company_org, email="x@example.org", role="admin",
+            by=world.company, base_url=BASE,
+        )
+    assert Invitation.objects.count() == 1
+
+
+def test_only_training_centres_invite_candidates(world):
+    with pytest.raises(DomainError):
+        invitation_create(
+            organisation=world.company_org, email="c@example.org", role="candidate",
+            by=world.company, base_url=BASE,
+        )
+    invitation, _ = invitation_create(
+        organisation=world.centre_org, email="c@example.org", role="candidate", by=world.centre,
+        base_url=BASE,
+    )
+    user = UserFactory(email="c@example.org")
+    invitation_accept(invitation_id=invitation.pk, user=user)
+    user.refresh_from_db()
+    assert user.is_candidate and user.role == "candidate"
+    assert not Membership.objects.filter(user=user).exists()
+
+
+def test_invitation_is_used_once(world):
+    invitation, _ = invitation_with_token(organisation=world.company_org, email="a@example.org")
+    user = UserFactory(email="a@example.org")
+    invitation_accept(invitation_id=invitation.pk, user=user)
+    assert Membership.objects.get(user=user).organisation == world.company_org
+    with pytest.raises(DomainError, match="already been used"):
+        invitation_accept(invitation_id=invitation.pk, user=UserFactory(email="b@example.org"))
+    assert Membership.objects.filter(organisation=world.company_org).count() == 2  # admin + a
+
+
+def test_expired_and_revoked_invitations_change_nothing(world):
+    expired, _ = invitation_with_token(
+        organisation=world.company_org,
+        email="late@example.org",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    user = UserFactory(email="late@example.org")
+    with pytest.raises(DomainError, match="expired"):
+        invitation_accept(invitation_id=expired.pk, user=user)
+    revoked, _ = invitation_with_token(organisation=world.company_org, email="late@example.org")
+    invitation_revoke(invitation=revoked, by=world.company)
+    with pytest.raises(DomainError, match="withdrawn"):
+        invitation_accept(invitation_id=revoked.pk, user=user)
+    assert not Membership.objects.filter(user=user).exists()
+
+
+def test_invitation_for_another_address_is_refused(world):
+    invitation, _ = invitation_with_token(organisation=world.company_org, email="a@example.org")
+    with pytest.raises(DomainError):
+        invitation_accept(invitation_id=invitation.pk, user=UserFactory(email="b@example.org"))
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_used_invitation_cannot_be_revoked(world):
+    invitation, _ = invitation_with_token(organisation=world.company_org, email="a@example.org")
+    invitation_accept(invitation_id=invitation.pk, user=UserFactory(email="a@example.org"))
+    with pytest.raises(DomainError):
+        invitation_revoke(invitation=invitation, by=world.company)
+
+
+def test_iom_assigns_and_removes_an_advisor_with_immediate_effect(world):
+    company = world.unassigned_company_org
+    assert company not in companies_assisted_by(user=world.chamber)
+    grant = advisor_assign(advisor=world.chamber, company=company, by=world.iom)
+    assert world.chamber.has_perm("accounts.assist_company", company)
+    assert company in companies_assisted_by(user=world.chamber)
+    assert AuditEntry.objects.filter(action="advisor.assign", target_id=str(company.pk)).exists()
+    advisor_unassign(grant=grant, by=world.iom)
+    assert company not in companies_assisted_by(user=world.chamber)
+    assert not OrganisationUserObjectPermission.objects.filter(pk=grant.pk).exists()
+    assert AuditEntry.objects.filter(action="advisor.unassign").exists()
+
+
+@pytest.mark.parametrize("who", ["chamber", "company", "centre"])
+def test_only_iom_assigns_advisors(world, who):
+    with pytest.raises(DomainError):
+        advisor_assign(advisor=world.chamber, company=world.unassigned_company_org, by=world.user(who))
+    assert world.unassigned_company_org not in companies_assisted_by(user=world.chamber)
+
+
+def test_advisor_must_be_chamber_member_and_target_a_company(world):
+    with pytest.raises(DomainError):
+        advisor_assign(advisor=world.company, company=world.company_b_org, by=world.iom)
+    with pytest.raises(DomainError):
+        advisor_assign(advisor=world.chamber, company=world.centre_org, by=world.iom)
+
+
+def test_audit_entries_are_append_only(world):
+    entry = AuditEntry.objects.create(action="x")
+    entry.action = "y"
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()

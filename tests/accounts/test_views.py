@@ -1,0 +1,355 @@
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, User
+from tests.factories import (
+    TEST_PASSWORD,
+    TOTP_SECRET,
+    UserFactory,
+    invitation_with_token,
+    member,
+)
+from thamm.models import AuditEntry
+
+LOGIN = "/accounts/login/"
+EN = {"accept-language": "en"}
+
+
+def totp_now(secret: str = TOTP_SECRET) -> str:
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return f"{hotp_value(secret, counter):06d}"
+
+
+def post_login(client, email, password, language="en"):
+    return client.post(
+        LOGIN, {"login": email, "password": password}, HTTP_ACCEPT_LANGUAGE=language
+    )
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+
+def test_company_user_signs_in_with_email_and_password(world):
+    client = Client(headers=EN)
+    response = post_login(client, world.company.email, TEST_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    home = client.get("/")
+    assert world.company.organisation.name in home.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The email address and/or password you specified are not correct."),
+        ("it", "L&#x27;indirizzo email e/o la password che hai usato non sono corretti."),
+        ("fr", "L’adresse e-mail ou le mot de passe sont incorrects."),
+    ],
+)
+def test_wrong_password_and_unknown_email_get_the_same_translated_message(
+    world, language, message
+):
+    client = Client(headers=EN)
+    for email in (world.company.email, "nobody@example.org"):
+        response = post_login(client, email, "wrong-password", language)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert "_auth_user_id" not in client.session
+
+
+def test_repeated_login_failures_are_rate_limited(world):
+    client = Client(headers=EN)
+    for _ in range(5):
+        post_login(client, world.company.email, "wrong-password")
+    response = post_login(client, world.company.email, TEST_PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_iom_login_asks_for_the_totp_code_before_letting_in(world):
+    client = Client(headers=EN)
+    response = post_login(client, world.iom.email, TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    right = client.post(reverse("mfa_authenticate"), {"code": totp_now()})
+    assert right.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.iom.pk)
+
+
+@pytest.mark.parametrize("kind", ["iom", "chamber"])
+def test_iom_and_chamber_reach_only_mfa_setup_until_they_have_it(db, kind):
+    user = member(kind)
+    Authenticator.objects.filter(user=user).delete()
+    client = Client(headers=EN)
+    post_login(client, user.email, TEST_PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
+    setup = reverse("mfa_activate_totp")
+    for url in ["/", reverse("accounts:organisation_detail", args=[user.organisation.pk])]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == setup
+    # allauth asks for the password once more before a second factor is added.
+    page = client.get(setup)
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("account_reauthenticate"))
+    again = client.post(page["Location"], {"password": TEST_PASSWORD})
+    assert again.status_code == 302 and again["Location"] == setup
+    page = client.get(setup)
+    assert page.status_code == 200 and 'name="code"' in page.content.decode()
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+
+
+def test_company_and_centre_users_are_not_forced_into_mfa(world):
+    for user in (world.company, world.centre):
+        client = Client(headers=EN)
+        client.force_login(user)
+        assert client.get("/").status_code == 200
+
+
+# --- invitations and sign-up ---------------------------------------------------------------
+
+
+def test_invited_colleague_signs_up_through_the_link_and_joins_the_organisation(
+    world, django_capture_on_commit_callbacks
+):
+    admin_client = Client(headers=EN)
+    admin_client.force_login(world.company)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("accounts:invitation_list"), {"email": "newbie@example.org", "role": "staff"}
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="newbie@example.org")
+
+    from django.core import mail
+
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/invite/" in line)
+    path = link.strip().split("://", 1)[1].split("/", 1)[1]
+    visitor = Client(headers=EN)
+    page = visitor.get("/" + path)
+    assert page.status_code == 200 and world.company_org.name in page.content.decode()
+    signup = visitor.get(reverse("account_signup"))
+    assert signup.status_code == 200 and "newbie@example.org" in signup.content.decode()
+    done = visitor.post(
+        reverse("account_signup"),
+        {
+            "full_name": "New Bie",
+            "email": "someone-else@example.org",  # the address is fixed by the invitation
+            "password1": "a-long-enough-pass-42",
+            "password2": "a-long-enough-pass-42",
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    user = User.objects.get(email="newbie@example.org")
+    assert not User.objects.filter(email="someone-else@example.org").exists()
+    assert user.full_name == "New Bie"
+    assert Membership.objects.get(user=user).organisation == world.company_org
+    assert visitor.session["_auth_user_id"] == str(user.pk)
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+    # The link works once.
+    again = Client(headers=EN).get("/" + path)
+    assert again.status_code == 410 and "already been used" in again.content.decode()
+    assert AuditEntry.objects.filter(action="invitation.accept").count() == 1
+
+
+def test_expired_and_unknown_links_say_so_and_open_no_signup(world):
+    _, token = invitation_with_token(
+        organisation=world.company_org,
+        email="late@example.org",
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
+    client = Client(headers=EN)
+    response = client.get(reverse("accounts:invitation_accept", args=[token]))
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    response = client.get(reverse("accounts:invitation_accept", args=["not-a-token"]))
+    assert response.status_code == 410 and "not valid" in response.content.decode()
+    signup = client.get(reverse("account_signup"))
+    assert "Sign Up Closed" in signup.content.decode()
+    client.post(
+        reverse("account_signup"),
+        {"email": "late@example.org", "password1": "x-long-pass-123", "password2": "x-long-pass-123"},
+    )
+    assert not User.objects.filter(email="late@example.org").exists()
+
+
+def test_signup_is_closed_without_an_invitation(db):
+    response = Client(headers=EN).get(reverse("account_signup"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert "Inscriptions fermées" in response.content.decode()
+
+
+def test_repeated_signup_email_creates_no_second_account(world):
+    invitation, token = invitation_with_token(organisation=world.company_org, email="dup@example.org")
+    client = Client(headers=EN)
+    client.get(reverse("accounts:invitation_accept", args=[token]))
+    UserFactory(email="dup@example.org")  # the address got an account meanwhile
+    response = client.post(
+        reverse("account_signup"),
+        {"full_name": "Dup", "password1": "a-long-enough-pass-42", "password2": "a-long-enough-pass-42"},
+    )
+    assert response.status_code in (200, 302)
+    assert User.objects.filter(email__iexact="dup@example.org").count() == 1
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert not Membership.objects.filter(user__email="dup@example.org").exists()
+
+
+def test_admin_sees_a_clear_error_for_an_address_already_registered(world):
+    client = Client(headers=EN)
+    client.force_login(world.company)
+    response = client.post(
+        reverse("accounts:invitation_list"), {"email": world.centre.email, "role": "staff"}
+    )
+    assert response.status_code == 200
+    assert "already has an account" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_invitation_form_reports_bad_address_in_italian(world):
+    client = Client(headers=EN)
+    client.force_login(world.company)
+    response = client.post(
+        reverse("accounts:invitation_list"),
+        {"email": "not-an-address", "role": "staff"},
+        HTTP_ACCEPT_LANGUAGE="it",
+    )
+    assert response.status_code == 200
+    assert "Inserisci un indirizzo email valido." in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_revoking_another_organisations_invitation_is_404_and_changes_nothing(world):
+    other, _ = invitation_with_token(organisation=world.company_b_org)
+    client = Client(headers=EN)
+    client.force_login(world.company)
+    response = client.post(reverse("accounts:invitation_revoke", args=[other.pk]))
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.revoked_at is None
+
+
+def test_request_with_bad_csrf_token_is_refused_and_changes_nothing(world):
+    client = Client(enforce_csrf_checks=True, headers=EN)
+    client.force_login(world.company)
+    response = client.post(
+        reverse("accounts:invitation_list"),
+        {"email": "x@example.org", "role": "staff", "csrfmiddlewaretoken": "forged"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+# --- advisor assignments -------------------------------------------------------------------
+
+
+def test_iom_assigns_advisor_and_advisor_sees_the_company_at_once(world):
+    iom = Client(headers=EN)
+    iom.force_login(world.iom)
+    company = world.unassigned_company_org
+    advisor = Client(headers=EN)
+    advisor.force_login(world.chamber)
+    url = reverse("accounts:organisation_detail", args=[company.pk])
+    assert advisor.get(url).status_code == 404
+    response = iom.post(
+        reverse("accounts:advisor_assignments"),
+        {"advisor": world.chamber.pk, "company": company.pk},
+    )
+    assert response.status_code == 302
+    assert advisor.get(url).status_code == 200
+    assert company.name in advisor.get("/").content.decode()
+    page = iom.get(reverse("accounts:advisor_assignments"))
+    grant_pk = page.context["assignments"].get(content_object=company).pk
+    iom.post(reverse("accounts:advisor_unassign", args=[grant_pk]))
+    assert advisor.get(url).status_code == 404
+
+
+def test_assigning_a_non_chamber_user_shows_an_error(world):
+    client = Client(headers=EN)
+    client.force_login(world.iom)
+    response = client.post(
+        reverse("accounts:advisor_assignments"),
+        {"advisor": world.company.pk, "company": world.company_b_org.pk},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_advisor_assignment_page_queries_stay_constant(world, django_assert_max_num_queries):
+    from accounts.services import advisor_assign
+    from tests.factories import OrganisationFactory
+
+    for _ in range(20):
+        advisor_assign(advisor=world.chamber, company=OrganisationFactory(), by=world.iom)
+    client = Client(headers=EN)
+    client.force_login(world.iom)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("accounts:advisor_assignments"))
+    assert response.status_code == 200
+    assert response.content.decode().count("advisors/") >= 22
+
+
+# --- admin, language, health ---------------------------------------------------------------
+
+
+def test_admin_has_no_login_form_of_its_own(db):
+    response = Client(headers=EN).get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize("role", ["candidate", "centre", "company", "chamber"])
+def test_admin_is_closed_to_everyone_but_iom_superusers(client_for, role):
+    response = client_for(role).get("/admin/", follow=True)
+    assert response.status_code == 403
+
+
+def test_iom_superuser_reaches_the_admin(world):
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    client = Client(headers=EN)
+    client.force_login(world.iom)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_arabic_is_right_to_left_and_remembered_on_the_account(world):
+    client = Client(headers=EN)
+    client.force_login(world.candidate)
+    response = client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/")
+    html = page.content.decode()
+    assert 'lang="ar" dir="rtl"' in html
+    assert "bootstrap.rtl.min.css" in html
+    world.candidate.refresh_from_db()
+    assert world.candidate.language == "ar"
+
+
+def test_pages_send_a_strict_content_security_policy(db):
+    response = Client(headers=EN).get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "<script>" not in response.content.decode()
+
+
+def test_healthz_reports_database_state(db):
+    response = Client(headers=EN).get("/healthz")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "ok" and data["database"] == "ok"
+    assert data["redis"] in ("ok", "not configured")
+
+
+def test_unknown_page_is_a_translated_404(db):
+    response = Client(headers=EN).get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

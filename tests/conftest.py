@@ -1,0 +1,91 @@
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import Organisation, User
+
+from .factories import candidate_user, grant_assist, member
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with empty rate-limit counters (the test cache is per process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@dataclass
+class World:
+    """Two tenants of every kind, one user per role, and one chamber grant (A's advisor → company A)."""
+
+    iom: User
+    chamber: User
+    chamber_b: User
+    centre: User
+    centre_b: User
+    company: User
+    company_b: User
+    candidate: User
+    iom_org: Organisation
+    chamber_org: Organisation
+    centre_org: Organisation
+    centre_b_org: Organisation
+    company_org: Organisation
+    company_b_org: Organisation
+    unassigned_company_org: Organisation
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+@pytest.fixture
+def world(db) -> World:
+    iom = member("iom", email="iom@example.org")
+    chamber = member("chamber", email="advisor@example.org")
+    chamber_b = member("chamber", email="advisor-b@example.org")
+    centre = member("training_centre", email="centre@example.org")
+    centre_b = member("training_centre", email="centre-b@example.org")
+    company = member("company", email="company@example.org")
+    company_b = member("company", email="company-b@example.org")
+    unassigned = member("company", email="lonely@example.org").organisation
+    grant_assist(chamber, company.organisation)
+    grant_assist(chamber_b, company_b.organisation)
+    for u in (iom, chamber, chamber_b, centre, centre_b, company, company_b):
+        u.__dict__.pop("membership", None)
+    return World(
+        iom=iom,
+        chamber=chamber,
+        chamber_b=chamber_b,
+        centre=centre,
+        centre_b=centre_b,
+        company=company,
+        company_b=company_b,
+        candidate=candidate_user(email="candidate@example.org"),
+        iom_org=iom.organisation,
+        chamber_org=chamber.organisation,
+        centre_org=centre.organisation,
+        centre_b_org=centre_b.organisation,
+        company_org=company.organisation,
+        company_b_org=company_b.organisation,
+        unassigned_company_org=unassigned,
+    )
+
+
+ROLES = ["anonymous", "candidate", "centre", "company", "chamber", "iom"]
+
+
+@pytest.fixture
+def client_for(world):
+    """A test client signed in as the given role ("anonymous": not signed in)."""
+
+    def make(role: str) -> Client:
+        client = Client(headers={"accept-language": "en"})
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,83 @@
+import secrets
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from accounts.models import Invitation, Membership, Organisation, User
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.COMPANY
+    city = "Bergamo"
+    country = "IT"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.ADMIN
+
+
+def member(kind: str, *, organisation: Organisation | None = None, role: str = "admin", **user_kw):
+    """A user who belongs to an organisation of `kind` (a new one unless given)."""
+    organisation = organisation or OrganisationFactory(kind=kind)
+    user = UserFactory(**user_kw)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    if kind in ("iom", "chamber"):
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def candidate_user(**user_kw) -> User:
+    return UserFactory(is_candidate=True, **user_kw)
+
+
+def grant_assist(advisor: User, company: Organisation) -> None:
+    assign_perm("accounts.assist_company", advisor, company)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Invitation.Role.STAFF
+    token_hash = factory.LazyFunction(lambda: Invitation.hash_token(secrets.token_urlsafe(16)))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+def invitation_with_token(**kwargs) -> tuple[Invitation, str]:
+    token = secrets.token_urlsafe(32)
+    invitation = InvitationFactory(token_hash=Invitation.hash_token(token), **kwargs)
+    return invitation, token
