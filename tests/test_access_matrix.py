@@ -1,0 +1,289 @@
+"""Every URL × every role, with the answer each must get (DESIGN.md §3).
+
+Roles: anonymous, candidate, training-centre staff, company user, chamber advisor, IOM coordinator
+(the `world` fixture in conftest.py: two tenants of each kind, chamber A assigned to company A).
+Answers: 200; LOGIN (a redirect to the login page); `to(path)` (a redirect there); 403 where the
+role is wrong; 404 for another tenant's object (the same as for a missing one); 405 for a wrong
+method; 409/410 for invitation links that cannot be used.
+
+`test_every_url_is_in_the_matrix` fails when a URL exists that this file does not list: a new URL
+lands together with its row here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES
+from tests.factories import InvitationFactory, invitation_with_token
+
+LOGIN = "login"
+
+
+def to(prefix: str) -> tuple[str, str]:
+    return ("redirect", prefix)
+
+
+def every(answer, **overrides) -> dict:
+    return {role: overrides.get(role, answer) for role in ROLES}
+
+
+def signed_in(answer, anonymous=LOGIN, **overrides) -> dict:
+    return every(answer, anonymous=anonymous, **overrides)
+
+
+@dataclass
+class Case:
+    url_name: str
+    expect: dict
+    kwargs: Callable = lambda w: {}
+    method: str = "get"
+    data: Callable = lambda w: {}
+    note: str = ""
+    setup: Callable | None = None
+    id: str = field(default="")
+
+
+def _own_invitation(w):
+    return {"pk": InvitationFactory(organisation=w.company_org).pk}
+
+
+def _valid_token(w):
+    return {"token": invitation_with_token(organisation=w.company_org)[1]}
+
+
+def _grant(w):
+    from accounts.selectors import advisor_assignment_list
+
+    return {"pk": advisor_assignment_list(user=w.iom).get(user=w.chamber).pk}
+
+
+CASES = [
+    # --- the portal's own pages ------------------------------------------------------------
+    Case("home", every(200)),
+    Case("healthz", every(200)),
+    Case("set_language", every(to("/")), method="post", data=lambda w: {"language": "fr", "next": "/"}),
+    Case(
+        "accounts:organisation_detail",
+        signed_in(404, company=200, chamber=200, iom=200),
+        kwargs=lambda w: {"pk": w.company_org.pk},
+        id="company A: its users, its advisor, IOM",
+    ),
+    Case(
+        "accounts:organisation_detail",
+        signed_in(404, iom=200),
+        kwargs=lambda w: {"pk": w.company_b_org.pk},
+        id="company B: another tenant for everyone but IOM",
+    ),
+    Case(
+        "accounts:organisation_detail",
+        signed_in(404, iom=200),
+        kwargs=lambda w: {"pk": w.unassigned_company_org.pk},
+        id="a company assigned to no advisor",
+    ),
+    Case(
+        "accounts:organisation_detail",
+        signed_in(404, centre=200, iom=200),
+        kwargs=lambda w: {"pk": w.centre_org.pk},
+        id="training centre A",
+    ),
+    Case(
+        "accounts:organisation_detail",
+        signed_in(404, iom=200),
+        kwargs=lambda w: {"pk": w.centre_b_org.pk},
+        id="training centre B",
+    ),
+    Case(
+        "accounts:organisation_detail",
+        signed_in(404, chamber=200, iom=200),
+        kwargs=lambda w: {"pk": w.chamber_org.pk},
+        id="the chamber",
+    ),
+    Case(
+        "accounts:organisation_detail",
+        signed_in(404),
+        kwargs=lambda w: {"pk": 987654},
+        id="missing",
+    ),
+    Case("accounts:invitation_list", signed_in(200, candidate=403)),
+    Case(
+        "accounts:invitation_revoke",
+        signed_in(405, candidate=403),
+        kwargs=_own_invitation,
+        id="GET",
+    ),
+    Case(
+        "accounts:invitation_revoke",
+        signed_in(404, candidate=403, company=to("/invitations/")),
+        kwargs=_own_invitation,
+        method="post",
+        id="company A's invitation",
+    ),
+    Case(
+        "accounts:invitation_accept",
+        every(409, anonymous=200),
+        kwargs=_valid_token,
+        id="valid link",
+    ),
+    Case(
+        "accounts:invitation_accept",
+        every(410),
+        kwargs=lambda w: {"token": "no-such-token"},
+        id="unknown link",
+    ),
+    Case("accounts:advisor_assignments", signed_in(403, iom=200)),
+    Case("accounts:advisor_unassign", signed_in(403, iom=405), kwargs=_grant, id="GET"),
+    Case(
+        "accounts:advisor_unassign",
+        signed_in(403, iom=to("/advisors/")),
+        kwargs=_grant,
+        method="post",
+        id="POST",
+    ),
+    # --- django-allauth (accounts and MFA) --------------------------------------------------
+    Case("account_login", every(to("/"), anonymous=200)),
+    Case("account_logout", every(200, anonymous=to("/"))),
+    Case("account_inactive", every(200)),
+    Case("account_signup", every(to("/"), anonymous=200), note="anonymous: 'sign-up closed'"),
+    Case("account_reauthenticate", signed_in(200)),
+    Case("account_email", signed_in(200)),
+    Case("account_email_verification_sent", every(200)),
+    Case("account_change_password", signed_in(200)),
+    Case("account_set_password", signed_in(to("/accounts/password/change/"))),
+    Case("account_reset_password", every(200)),
+    Case("account_reset_password_done", every(200)),
+    Case("account_reset_password_from_key_done", every(200)),
+    Case(
+        "account_reset_password_from_key",
+        every(200),
+        kwargs=lambda w: {"uidb36": "1", "key": "bad-key"},
+        note="a bad key shows the 'bad token' page",
+    ),
+    Case("account_confirm_email", every(200), kwargs=lambda w: {"key": "bad-key"}),
+    Case(
+        "account_confirm_login_code",
+        every(to("/"), anonymous=to("/accounts/login/")),
+        note="login by code is off: nothing pending",
+    ),
+    Case("mfa_index", signed_in(200)),
+    Case("mfa_authenticate", every(to("/"), anonymous=to("/accounts/login/"))),
+    Case(
+        "mfa_reauthenticate",
+        signed_in(to("/accounts/reauthenticate/"), chamber=200, iom=200),
+        note="only users with MFA re-authenticate by code",
+    ),
+    Case("mfa_activate_totp", signed_in(to("/accounts/reauthenticate/"))),
+    Case(
+        "mfa_deactivate_totp",
+        signed_in(404, chamber=to("/accounts/reauthenticate/"), iom=to("/accounts/reauthenticate/")),
+    ),
+    Case("mfa_view_recovery_codes", signed_in(404), note="no recovery codes generated yet"),
+    Case("mfa_generate_recovery_codes", signed_in(to("/accounts/reauthenticate/"))),
+    Case("mfa_download_recovery_codes", signed_in(404)),
+]
+
+for case in CASES:
+    case.id = f"{case.url_name} {case.method.upper()}" + (f" ({case.id})" if case.id else "")
+
+
+def _answer(response) -> object:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if location.startswith(reverse("account_login")) and "?next=" in location:
+            return LOGIN
+        return ("redirect", location)
+    return response.status_code
+
+
+def _matches(actual, expected) -> bool:
+    if isinstance(expected, tuple) and isinstance(actual, tuple):
+        return actual[1].startswith(expected[1])
+    return actual == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_access_matrix(case: Case, world):
+    failures = []
+    for role in ROLES:
+        client = Client(headers={"accept-language": "en"})
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        url = reverse(case.url_name, kwargs=case.kwargs(world))
+        response = getattr(client, case.method)(url, case.data(world))
+        actual = _answer(response)
+        if not _matches(actual, case.expect[role]):
+            failures.append(f"{role}: expected {case.expect[role]!r}, got {actual!r}")
+    assert not failures, f"{case.id} {url}\n" + "\n".join(failures)
+
+
+# --- the admin: one rule for its whole namespace ------------------------------------------
+
+
+def _walk(patterns, namespace=None, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(pattern.url_patterns, full, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern), pattern
+
+
+def _admin_names_without_arguments():
+    names = []
+    for name, _route, pattern in _walk(get_resolver().url_patterns):
+        if name and name.startswith("admin:") and not pattern.pattern.regex.groupindex:
+            names.append(name)
+    return sorted(names)
+
+
+# Admin pages whose answer to IOM is not 200, by design.
+ADMIN_IOM_ANSWERS = {
+    "admin:autocomplete": 403,  # needs the model to search in its query string
+    "admin:logout": 405,  # POST only
+    "admin:thamm_auditentry_add": 403,  # the audit log is append-only: no add form
+}
+
+
+@pytest.mark.parametrize("url_name", _admin_names_without_arguments())
+def test_admin_pages_are_for_iom_superusers_only(url_name, world):
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    url = reverse(url_name)
+    for role in ROLES:
+        client = Client(headers={"accept-language": "en"})
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url, follow=True)
+        final = response.redirect_chain[-1][0] if response.redirect_chain else url
+        if role == "anonymous":
+            assert final.startswith(reverse("account_login")), (role, url, final)
+        elif role == "iom":
+            expected = ADMIN_IOM_ANSWERS.get(url_name, 200)
+            assert response.status_code == expected, (role, url, response.status_code)
+        else:
+            assert response.status_code == 403, (role, url, response.status_code)
+
+
+def test_every_url_is_in_the_matrix():
+    listed = {case.url_name for case in CASES}
+    missing = []
+    for name, route, _pattern in _walk(get_resolver().url_patterns):
+        if route.startswith("admin/"):
+            continue  # covered, name or not, by test_admin_pages_are_for_iom_superusers_only
+        if name is None:
+            missing.append(f"an unnamed URL: {route}")
+        elif name not in listed:
+            missing.append(name)
+    assert not missing, "URLs with no row in the access matrix: " + ", ".join(sorted(missing))
+
+
+def test_every_role_has_an_answer_in_every_row():
+    for case in CASES:
+        assert set(case.expect) == set(ROLES), case.id
