@@ -1,0 +1,113 @@
+"""Each demo role signs in through the real form, lands on its home page, and reads it in Arabic."""
+
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+
+from accounts.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+ROLE_LOGINS = [
+    # (e-mail, text the role's home page shows)
+    ("iom@thamm.example", "IOM coordination"),
+    ("advisor@bergamo.thamm.example", "Companies you assist"),
+    ("staff@casablanca.thamm.example", "Centre de formation de Casablanca"),
+    ("hr@orobica.thamm.example", "Meccanica Orobica"),
+    ("candidate@thamm.example", "Welcome, Amine"),
+]
+
+
+def totp_code(secret: str) -> str:
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return f"{hotp_value(secret, counter):06d}"
+
+
+def sign_in(visit, email: str, secret: str = "", next_path: str = "/accounts/login/"):
+    page = visit.page
+    visit.goto(next_path)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if secret:
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        visit.check()
+        page.get_by_role("textbox", name="Code", exact=True).fill(totp_code(secret))
+        page.get_by_role("button", name="Sign In").click()
+
+
+@pytest.mark.parametrize(("email", "home_text"), ROLE_LOGINS)
+def test_role_signs_in_lands_home_and_reads_it_right_to_left_in_arabic(
+    visit, demo, email, home_text
+):
+    tab = visit()
+    page = tab.page
+    sign_in(tab, email, demo[email].totp_secret)
+    page.wait_for_url(tab.base_url + "/")
+    assert home_text in page.locator("main").inner_text()
+    tab.check(f"home-{email.split('@')[0]}")
+
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    tab.check(f"home-{email.split('@')[0]}-ar")
+
+    # The same page on a 375 px phone: nothing runs off the side of the screen.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    overflow = page.evaluate("() => document.documentElement.scrollWidth")
+    assert overflow <= 375, f"page is {overflow}px wide on a 375px screen"
+    tab.check(f"home-{email.split('@')[0]}-ar-375")
+
+
+def test_logged_out_visitor_is_sent_to_login_and_back(visit, demo):
+    tab = visit()
+    page = tab.page
+    tab.goto("/invitations/")
+    assert "/accounts/login/?next=/invitations/" in page.url
+    page.get_by_label("Email").fill("hr@orobica.thamm.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(tab.base_url + "/invitations/")
+    tab.check("invitations-after-login")
+    assert page.get_by_role("heading", name="Invite a colleague").is_visible()
+
+
+def test_wrong_password_shows_a_clear_message(visit, demo):
+    tab = visit()
+    page = tab.page
+    tab.goto("/accounts/login/")
+    page.get_by_label("Email").fill("hr@orobica.thamm.example")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state("load")
+    assert "not correct" in page.locator("main").inner_text()
+    tab.check("login-wrong-password")
+
+
+def test_iom_assigns_the_bergamo_advisor_who_then_sees_the_company(visit, demo):
+    iom = visit()
+    sign_in(iom, "iom@thamm.example", demo["iom@thamm.example"].totp_secret)
+    iom.page.wait_for_url(iom.base_url + "/")
+    iom.page.get_by_role("link", name="Assign chamber advisors").click()
+    iom.page.wait_for_load_state("load")
+    iom.check("iom-advisors")
+    iom.page.get_by_label("Chamber advisor").select_option(
+        label="Marco Rota — Camera di Commercio di Bergamo — Bergamo Sviluppo"
+    )
+    iom.page.get_by_label("Company").select_option(label="Veneta Robotica S.r.l.")
+    iom.page.get_by_role("button", name="Assign", exact=True).click()
+    iom.page.wait_for_load_state("load")
+    assert "The advisor now assists this company." in iom.page.locator("main").inner_text()
+    iom.check("iom-advisors-assigned")
+
+    advisor = visit(width=375, height=800)
+    sign_in(advisor, "advisor@bergamo.thamm.example", demo["advisor@bergamo.thamm.example"].totp_secret)
+    advisor.page.wait_for_url(advisor.base_url + "/")
+    companies = advisor.page.locator("main").inner_text()
+    assert "Veneta Robotica S.r.l." in companies and "Meccanica Orobica S.r.l." in companies
+    assert "Automazioni Emiliane" not in companies
+    advisor.check("advisor-home-375")
