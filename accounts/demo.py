@@ -28,8 +28,18 @@ class DemoLogin:
 ORGANISATIONS = [
     # (kind, name, city, country)
     (Organisation.Kind.IOM, "IOM Italy — THAMM Plus coordination", "Roma", "IT"),
-    (Organisation.Kind.CHAMBER, "Camera di Commercio di Bergamo — Bergamo Sviluppo", "Bergamo", "IT"),
-    (Organisation.Kind.TRAINING_CENTRE, "OFPPT — Centre de formation de Casablanca", "Casablanca", "MA"),
+    (
+        Organisation.Kind.CHAMBER,
+        "Camera di Commercio di Bergamo — Bergamo Sviluppo",
+        "Bergamo",
+        "IT",
+    ),
+    (
+        Organisation.Kind.TRAINING_CENTRE,
+        "OFPPT — Centre de formation de Casablanca",
+        "Casablanca",
+        "MA",
+    ),
     (Organisation.Kind.TRAINING_CENTRE, "OFPPT — Centre de formation de Tanger", "Tanger", "MA"),
     (Organisation.Kind.COMPANY, "Meccanica Orobica S.r.l.", "Bergamo", "IT"),
     (Organisation.Kind.COMPANY, "Automazioni Emiliane S.p.A.", "Modena", "IT"),
@@ -37,11 +47,24 @@ ORGANISATIONS = [
 ]
 
 USERS = [
-    # (email, full name, organisation name or None for a candidate, membership role, superuser, totp)
+    # (e-mail, full name, organisation (None: a candidate), membership role, superuser, TOTP)
     ("iom@thamm.example", "Giulia Conti", ORGANISATIONS[0][1], "admin", True, IOM_TOTP_SECRET),
-    ("advisor@bergamo.thamm.example", "Marco Rota", ORGANISATIONS[1][1], "admin", False,
-     CHAMBER_TOTP_SECRET),
-    ("staff@casablanca.thamm.example", "Samira El Idrissi", ORGANISATIONS[2][1], "admin", False, ""),
+    (
+        "advisor@bergamo.thamm.example",
+        "Marco Rota",
+        ORGANISATIONS[1][1],
+        "admin",
+        False,
+        CHAMBER_TOTP_SECRET,
+    ),
+    (
+        "staff@casablanca.thamm.example",
+        "Samira El Idrissi",
+        ORGANISATIONS[2][1],
+        "admin",
+        False,
+        "",
+    ),
     ("staff@tanger.thamm.example", "Youssef Benali", ORGANISATIONS[3][1], "admin", False, ""),
     ("hr@orobica.thamm.example", "Laura Bonetti", ORGANISATIONS[4][1], "admin", False, ""),
     ("hr@emiliane.thamm.example", "Paolo Ferri", ORGANISATIONS[5][1], "admin", False, ""),

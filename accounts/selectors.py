@@ -1,4 +1,4 @@
-"""Reads of organisations, members, invitations and advisor grants, always scoped to the acting user.
+"""Reads of organisations, members, invitations and advisor grants, scoped to the acting user.
 
 This module is the one place that decides who sees which organisation (DESIGN.md §3):
 - IOM coordinators see every organisation;

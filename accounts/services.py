@@ -73,9 +73,7 @@ def invitation_check(*, invitation: Invitation | None) -> Invitation:
     if invitation.revoked_at is not None:
         raise DomainError(_("This invitation has been withdrawn."))
     if invitation.is_expired:
-        raise DomainError(
-            _("This invitation has expired. Ask your organisation for a new one.")
-        )
+        raise DomainError(_("This invitation has expired. Ask your organisation for a new one."))
     return invitation
 
 
@@ -95,7 +93,9 @@ def invitation_accept(*, invitation_id: int, user: User) -> Invitation:
     else:
         if Membership.objects.filter(user=user).exists():
             raise DomainError(_("This account already belongs to an organisation."))
-        membership = Membership(user=user, organisation=invitation.organisation, role=invitation.role)
+        membership = Membership(
+            user=user, organisation=invitation.organisation, role=invitation.role
+        )
         membership.full_clean()
         membership.save()
         user.__dict__.pop("membership", None)
@@ -119,7 +119,9 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
 
 
 @transaction.atomic
-def advisor_assign(*, advisor: User, company: Organisation, by: User) -> OrganisationUserObjectPermission:
+def advisor_assign(
+    *, advisor: User, company: Organisation, by: User
+) -> OrganisationUserObjectPermission:
     """Grant a chamber advisor the right to assist a company (a django-guardian object permission).
 
     Only IOM assigns (the chamber's own admins will too, companies issue); only chamber members can

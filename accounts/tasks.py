@@ -15,9 +15,11 @@ def send_invitation_email(*, invitation_id: int, link: str, language: str = "") 
     """E-mail an invitation link. Idempotent enough: a re-send repeats the same link."""
     from .models import Invitation
 
-    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(
-        pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
     if invitation is None:  # used or withdrawn meanwhile: nothing to send
         return
     send_templated_mail(

@@ -9,6 +9,15 @@ from .factories import candidate_user, grant_assist, member
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Code outside a request speaks English in tests (requests pick their own language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with empty rate-limit counters (the test cache is per process)."""
     from django.core.cache import cache
@@ -19,7 +28,7 @@ def _fresh_cache():
 
 @dataclass
 class World:
-    """Two tenants of every kind, one user per role, and one chamber grant (A's advisor → company A)."""
+    """Two tenants of every kind, one user per role; chamber A advises company A, B advises B."""
 
     iom: User
     chamber: User

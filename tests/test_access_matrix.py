@@ -65,7 +65,12 @@ CASES = [
     # --- the portal's own pages ------------------------------------------------------------
     Case("home", every(200)),
     Case("healthz", every(200)),
-    Case("set_language", every(to("/")), method="post", data=lambda w: {"language": "fr", "next": "/"}),
+    Case(
+        "set_language",
+        every(to("/")),
+        method="post",
+        data=lambda w: {"language": "fr", "next": "/"},
+    ),
     Case(
         "accounts:organisation_detail",
         signed_in(404, company=200, chamber=200, iom=200),
@@ -178,7 +183,9 @@ CASES = [
     Case("mfa_activate_totp", signed_in(to("/accounts/reauthenticate/"))),
     Case(
         "mfa_deactivate_totp",
-        signed_in(404, chamber=to("/accounts/reauthenticate/"), iom=to("/accounts/reauthenticate/")),
+        signed_in(
+            404, chamber=to("/accounts/reauthenticate/"), iom=to("/accounts/reauthenticate/")
+        ),
     ),
     Case("mfa_view_recovery_codes", signed_in(404), note="no recovery codes generated yet"),
     Case("mfa_generate_recovery_codes", signed_in(to("/accounts/reauthenticate/"))),

@@ -23,8 +23,19 @@ def worker_queue():
     queue = f"thamm-test-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="thamm.settings.base")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "thamm", "worker", "--pool=solo",
-         f"--queues={queue}", "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "thamm",
+            "worker",
+            "--pool=solo",
+            f"--queues={queue}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         cwd=Path(settings.BASE_DIR),
         env=env,
     )

@@ -21,7 +21,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Only what a production host would have: no test-only switches (the browser tests set one).
+    skip = set(PRODUCTION_ENV) | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "thamm.settings.production"
     return subprocess.run(
@@ -60,6 +62,7 @@ def test_redis_url_makes_redis_the_cache_and_the_broker(monkeypatch):
     assert namespace["CELERY_BROKER_URL"] == "redis://example:6379/3"
     assert namespace["CELERY_TASK_ALWAYS_EAGER"] is False
     monkeypatch.delenv("REDIS_URL")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     namespace = {"__file__": str(path)}
     exec(compile(source, "base.py", "exec"), namespace)  # noqa: S102
     assert namespace["CELERY_TASK_ALWAYS_EAGER"] is True

@@ -1,4 +1,4 @@
-"""The Celery app. Settings come from Django's (CELERY_* names); tasks are found in each app's tasks.py.
+"""The Celery app: settings from Django's (CELERY_* names), tasks from each app's tasks.py.
 
 Queues: `default`, `reports`, `dossiers` (see docker-compose.yml). Without REDIS_URL tasks run
 in-process (CELERY_TASK_ALWAYS_EAGER), which is what `make run` gives a newcomer.

@@ -51,10 +51,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, which also remembers the choice on the user's account."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        if request.user.language != language:
-            request.user.language = language
-            request.user.save(update_fields=["language"])
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return response
 
 
@@ -76,4 +76,3 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
     html = get_template("errors/500.html").render({"LANGUAGE_CODE": get_language() or "it"})
     return HttpResponse(html, status=500)
-

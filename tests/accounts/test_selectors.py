@@ -16,9 +16,7 @@ from tests.factories import InvitationFactory, OrganisationFactory, member
 
 
 def test_iom_sees_every_organisation(world):
-    assert set(organisation_list(user=world.iom)) == set(
-        type(world.iom_org).objects.all()
-    )
+    assert set(organisation_list(user=world.iom)) == set(type(world.iom_org).objects.all())
 
 
 @pytest.mark.parametrize("role", ["centre", "company", "candidate"])
@@ -77,9 +75,7 @@ def test_only_iom_lists_advisors_and_assignments(world):
     assert not advisor_assignment_list(user=world.company).exists()
 
 
-def test_assignment_list_query_count_does_not_grow_with_rows(
-    world, django_assert_max_num_queries
-):
+def test_assignment_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
     from accounts.services import advisor_assign
 
     for _ in range(15):

@@ -46,7 +46,10 @@ def test_staff_member_cannot_invite(world):
     staff = member("company", organisation=world.company_org, role="staff")
     with pytest.raises(DomainError):
         invitation_create(
-            organisation=world.company_org, email="x@example.org", role="staff", by=staff,
+            organisation=world.company_org,
+            email="x@example.org",
+            role="staff",
+            by=staff,
             base_url=BASE,
         )
     assert not Invitation.objects.exists()
@@ -55,8 +58,11 @@ def test_staff_member_cannot_invite(world):
 def test_admin_cannot_invite_into_another_organisation(world):
     with pytest.raises(DomainError):
         invitation_create(
-            organisation=world.company_b_org, email="x@example.org", role="staff",
-            by=world.company, base_url=BASE,
+            organisation=world.company_b_org,
+            email="x@example.org",
+            role="staff",
+            by=world.company,
+            base_url=BASE,
         )
     assert not Invitation.objects.exists()
 
@@ -64,17 +70,26 @@ def test_admin_cannot_invite_into_another_organisation(world):
 def test_existing_account_and_pending_invitation_are_refused(world):
     with pytest.raises(DomainError, match="already has an account"):
         invitation_create(
-            organisation=world.company_org, email="CENTRE@example.org", role="staff",
-            by=world.company, base_url=BASE,
+            organisation=world.company_org,
+            email="CENTRE@example.org",
+            role="staff",
+            by=world.company,
+            base_url=BASE,
         )
     invitation_create(
-        organisation=world.company_org, email="x@example.org", role="staff", by=world.company,
+        organisation=world.company_org,
+        email="x@example.org",
+        role="staff",
+        by=world.company,
         base_url=BASE,
     )
     with pytest.raises(DomainError, match="pending invitation"):
         invitation_create(
-            organisation=world.company_org, email="x@example.org", role="admin",
-            by=world.company, base_url=BASE,
+            organisation=world.company_org,
+            email="x@example.org",
+            role="admin",
+            by=world.company,
+            base_url=BASE,
         )
     assert Invitation.objects.count() == 1
 
@@ -82,11 +97,17 @@ def test_existing_account_and_pending_invitation_are_refused(world):
 def test_only_training_centres_invite_candidates(world):
     with pytest.raises(DomainError):
         invitation_create(
-            organisation=world.company_org, email="c@example.org", role="candidate",
-            by=world.company, base_url=BASE,
+            organisation=world.company_org,
+            email="c@example.org",
+            role="candidate",
+            by=world.company,
+            base_url=BASE,
         )
     invitation, _ = invitation_create(
-        organisation=world.centre_org, email="c@example.org", role="candidate", by=world.centre,
+        organisation=world.centre_org,
+        email="c@example.org",
+        role="candidate",
+        by=world.centre,
         base_url=BASE,
     )
     user = UserFactory(email="c@example.org")
@@ -153,7 +174,9 @@ def test_iom_assigns_and_removes_an_advisor_with_immediate_effect(world):
 @pytest.mark.parametrize("who", ["chamber", "company", "centre"])
 def test_only_iom_assigns_advisors(world, who):
     with pytest.raises(DomainError):
-        advisor_assign(advisor=world.chamber, company=world.unassigned_company_org, by=world.user(who))
+        advisor_assign(
+            advisor=world.chamber, company=world.unassigned_company_org, by=world.user(who)
+        )
     assert world.unassigned_company_org not in companies_assisted_by(user=world.chamber)
 
 

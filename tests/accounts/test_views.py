@@ -27,9 +27,7 @@ def totp_now(secret: str = TOTP_SECRET) -> str:
 
 
 def post_login(client, email, password, language="en"):
-    return client.post(
-        LOGIN, {"login": email, "password": password}, HTTP_ACCEPT_LANGUAGE=language
-    )
+    return client.post(LOGIN, {"login": email, "password": password}, HTTP_ACCEPT_LANGUAGE=language)
 
 
 # --- signing in ----------------------------------------------------------------------------
@@ -51,9 +49,7 @@ def test_company_user_signs_in_with_email_and_password(world):
         ("fr", "L’adresse e-mail ou le mot de passe sont incorrects."),
     ],
 )
-def test_wrong_password_and_unknown_email_get_the_same_translated_message(
-    world, language, message
-):
+def test_wrong_password_and_unknown_email_get_the_same_translated_message(world, language, message):
     client = Client(headers=EN)
     for email in (world.company.email, "nobody@example.org"):
         response = post_login(client, email, "wrong-password", language)
@@ -176,7 +172,11 @@ def test_expired_and_unknown_links_say_so_and_open_no_signup(world):
     assert "Sign Up Closed" in signup.content.decode()
     client.post(
         reverse("account_signup"),
-        {"email": "late@example.org", "password1": "x-long-pass-123", "password2": "x-long-pass-123"},
+        {
+            "email": "late@example.org",
+            "password1": "x-long-pass-123",
+            "password2": "x-long-pass-123",
+        },
     )
     assert not User.objects.filter(email="late@example.org").exists()
 
@@ -188,13 +188,19 @@ def test_signup_is_closed_without_an_invitation(db):
 
 
 def test_repeated_signup_email_creates_no_second_account(world):
-    invitation, token = invitation_with_token(organisation=world.company_org, email="dup@example.org")
+    invitation, token = invitation_with_token(
+        organisation=world.company_org, email="dup@example.org"
+    )
     client = Client(headers=EN)
     client.get(reverse("accounts:invitation_accept", args=[token]))
     UserFactory(email="dup@example.org")  # the address got an account meanwhile
     response = client.post(
         reverse("account_signup"),
-        {"full_name": "Dup", "password1": "a-long-enough-pass-42", "password2": "a-long-enough-pass-42"},
+        {
+            "full_name": "Dup",
+            "password1": "a-long-enough-pass-42",
+            "password2": "a-long-enough-pass-42",
+        },
     )
     assert response.status_code in (200, 302)
     assert User.objects.filter(email__iexact="dup@example.org").count() == 1

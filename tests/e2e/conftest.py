@@ -24,10 +24,6 @@ AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results" / "screenshots"
 
-# Playwright's sync API runs an event loop in this thread; the live server's database access is
-# in its own thread, and the test's own ORM calls are synchronous on purpose.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _missing() -> str:
     if not Path(CHROMIUM).exists():
@@ -50,6 +46,9 @@ def browser():
         pytest.skip(f"browser tests skipped: {reason}")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse the test's
+    # own (synchronous, on purpose) ORM calls; the switch is for the browser tests only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -115,9 +114,7 @@ def demo(transactional_db):
 @pytest.fixture
 def visit(browser, live_server):
     def make(*, width: int = 1280, height: int = 900, language: str = "en") -> Visit:
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, locale=language
-        )
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=language)
         contexts.append(context)
         return Visit(context.new_page(), live_server.url)
 

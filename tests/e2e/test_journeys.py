@@ -105,7 +105,9 @@ def test_iom_assigns_the_bergamo_advisor_who_then_sees_the_company(visit, demo):
     iom.check("iom-advisors-assigned")
 
     advisor = visit(width=375, height=800)
-    sign_in(advisor, "advisor@bergamo.thamm.example", demo["advisor@bergamo.thamm.example"].totp_secret)
+    sign_in(
+        advisor, "advisor@bergamo.thamm.example", demo["advisor@bergamo.thamm.example"].totp_secret
+    )
     advisor.page.wait_for_url(advisor.base_url + "/")
     companies = advisor.page.locator("main").inner_text()
     assert "Veneta Robotica S.r.l." in companies and "Meccanica Orobica S.r.l." in companies

@@ -1,6 +1,7 @@
 """Production settings: the base settings hardened; `manage.py check --deploy` reports nothing.
 
-Required in the environment: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL; e-mail via EMAIL_URL.
+Required in the environment: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL;
+e-mail via EMAIL_URL.
 """
 
 from .base import *  # noqa: F403

@@ -1,4 +1,4 @@
-"""Test settings: the base settings with fast hashing, in-memory e-mail and a throw-away media folder.
+"""Test settings: base settings with fast hashing, in-memory e-mail, a throw-away media folder.
 
 DATABASE_URL and REDIS_URL still decide the database and the Celery broker (CI sets both). The cache
 stays per-process: allauth's rate limits count logins, and a shared Redis cache would let tests

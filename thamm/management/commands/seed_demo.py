@@ -6,7 +6,9 @@ from accounts import demo as accounts_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisations and one login per role (idempotent), and print the logins."
+    help = (
+        "Create the demo organisations and one login per role (idempotent), and print the logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,11 +19,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("seed_demo creates known passwords: run it with DEBUG on, or --force.")
+            raise CommandError(
+                "seed_demo creates known passwords: run it with DEBUG on, or --force."
+            )
         with transaction.atomic():
             logins = accounts_demo.seed()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: %s):"
-                                             % accounts_demo.DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):"
+            )
+        )
         for login in logins:
             line = f"  {login.role:<22} {login.email:<34} {login.organisation}"
             if login.totp_secret:
