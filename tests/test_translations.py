@@ -1,4 +1,4 @@
-"""Every user-facing string is translated into Italian, French, Arabic and English (DESIGN.md §10)."""
+"""Every user-facing string is translated: Italian, French, Arabic, English (DESIGN.md §10)."""
 
 import os
 import re
@@ -61,7 +61,7 @@ def test_compiled_catalogue_is_used_by_the_pages(db):
 
 
 def test_catalogues_hold_every_string_of_the_code(tmp_path):
-    """Re-extract the strings from a copy of the sources: none may be missing from the catalogues."""
+    """Re-extract the strings from a copy of the sources: none may be missing in the catalogues."""
     if not shutil.which("xgettext"):
         if os.environ.get("CI"):
             pytest.fail("GNU gettext (xgettext) is needed under CI")
