@@ -241,7 +241,11 @@ class Invitation(TenantOwned, TimeStampedModel):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "-created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"]),
+            # "one pending invitation per address"; addresses are stored lower-cased.
+            models.Index(fields=["email"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"

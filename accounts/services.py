@@ -39,7 +39,7 @@ def invitation_create(
         raise DomainError(_("This e-mail address already has an account on the portal."))
     now = timezone.now()
     pending = Invitation.objects.select_for_update().filter(
-        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     )
     if pending.exists():
         raise DomainError(_("This address already has a pending invitation."))
