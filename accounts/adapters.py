@@ -1,6 +1,7 @@
 """django-allauth wiring: who may sign up, and what signing up with an invitation does."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
 from .models import Invitation
@@ -23,3 +24,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts come from invitations; the companies issue adds the company's own sign-up.
         return pending_invitation(request) is not None
+
+    def post_login(self, request: HttpRequest, user, **kwargs):
+        """After signing in, the portal speaks the language the user chose last time."""
+        response = super().post_login(request, user, **kwargs)
+        if user.language and response is not None:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
+        return response

@@ -392,3 +392,13 @@ def test_organisation_members_page_queries_stay_constant(world, django_assert_ma
     with django_assert_max_num_queries(10):
         response = client.get(reverse("accounts:organisation_detail", args=[world.company_org.pk]))
     assert response.context["members"].count() == 26
+
+
+def test_sign_in_brings_back_the_users_language(world):
+    world.candidate.language = "ar"
+    world.candidate.save()
+    client = Client(headers=EN)
+    response = post_login(client, world.candidate.email, TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "ar"
+    assert 'dir="rtl"' in client.get("/").content.decode()
