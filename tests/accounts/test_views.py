@@ -402,3 +402,30 @@ def test_sign_in_brings_back_the_users_language(world):
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "ar"
     assert 'dir="rtl"' in client.get("/").content.decode()
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing_and_changes_nothing(world):
+    client = Client(headers=EN)
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+    # The mailbox is told there is no account; the visitor's page is the same as for a real one.
+    assert [m.to for m in mail.outbox] == [["nobody@example.org"]]
+    assert not User.objects.filter(email="nobody@example.org").exists()
+
+
+def test_password_reset_link_lets_the_user_choose_a_new_password(world):
+    client = Client(headers=EN)
+    client.post(reverse("account_reset_password"), {"email": world.company.email})
+    body = mail.outbox[-1].body
+    link = next(word for word in body.split() if "/accounts/password/reset/key/" in word)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {"password1": "a-brand-new-pass-77", "password2": "a-brand-new-pass-77"},
+    )
+    assert response.status_code == 302
+    world.company.refresh_from_db()
+    assert world.company.check_password("a-brand-new-pass-77")
