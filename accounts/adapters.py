@@ -2,22 +2,33 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 
+from thamm.exceptions import DomainError
+
 from .models import Invitation
+from .services import invitation_check
 
 SESSION_INVITATION = "thamm_invitation_id"
 
 
 def pending_invitation(request: HttpRequest) -> Invitation | None:
-    """The still-usable invitation whose link this browser opened, if any."""
+    """The still-usable invitation whose link this browser opened, if any.
+
+    An invitation withdrawn, used or expired since then is forgotten, and the visitor is told why.
+    """
     invitation_id = request.session.get(SESSION_INVITATION)
     if not invitation_id:
         return None
     invitation = Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
-    if invitation is None or not invitation.is_pending:
+    try:
+        return invitation_check(invitation=invitation)
+    except DomainError as exc:
+        request.session.pop(SESSION_INVITATION, None)
+        request.session.pop("account_verified_email", None)
+        messages.warning(request, exc.message)
         return None
-    return invitation
 
 
 class AccountAdapter(DefaultAccountAdapter):

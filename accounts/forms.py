@@ -2,7 +2,7 @@ from allauth.account.forms import SignupForm
 from allauth.core import context
 from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,7 @@ from thamm.exceptions import DomainError
 
 from .adapters import SESSION_INVITATION, pending_invitation
 from .models import Invitation, Organisation, User
-from .services import invitation_accept
+from .services import invitation_accept, invitation_lock_for_signup
 
 
 class InvitationSignupForm(SignupForm):
@@ -28,7 +28,7 @@ class InvitationSignupForm(SignupForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.invitation is None:
+        if self.invitation is None:  # withdrawn or used while the form was open
             raise forms.ValidationError(
                 _("This invitation is no longer valid. Ask your organisation for a new one.")
             )
@@ -40,10 +40,14 @@ class InvitationSignupForm(SignupForm):
             return super().try_save(request)
         try:
             with transaction.atomic():
+                invitation_lock_for_signup(invitation_id=self.invitation.pk)
                 user = self.save(request)
                 invitation_accept(invitation_id=self.invitation.pk, user=user)
         except DomainError as exc:
             messages.error(request, exc.message)
+            return None, redirect("home")
+        except IntegrityError:  # the address got an account in the same instant
+            messages.error(request, _("This e-mail address already has an account on the portal."))
             return None, redirect("home")
         request.session.pop(SESSION_INVITATION, None)
         return user, None

@@ -246,6 +246,13 @@ class Invitation(TenantOwned, TimeStampedModel):
             # "one pending invitation per address"; addresses are stored lower-cased.
             models.Index(fields=["email"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="accounts_invitation_one_open_per_email",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
@@ -266,7 +273,7 @@ class Invitation(TenantOwned, TimeStampedModel):
     def status(self) -> str:
         if self.accepted_at:
             return _("accepted")
-        if self.revoked_at:
+        if self.revoked_at and self.revoked_at < self.expires_at:
             return _("revoked")
         if self.is_expired:
             return _("expired")

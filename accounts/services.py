@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -38,11 +38,14 @@ def invitation_create(
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError(_("This e-mail address already has an account on the portal."))
     now = timezone.now()
-    pending = Invitation.objects.select_for_update().filter(
-        email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    open_for_address = Invitation.objects.select_for_update().filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
     )
-    if pending.exists():
+    if open_for_address.filter(expires_at__gt=now).exists():
         raise DomainError(_("This address already has a pending invitation."))
+    # An expired invitation to the same address is closed, so the new one can take its place
+    # (the database allows one open invitation per address).
+    open_for_address.update(revoked_at=now, updated_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation=organisation,
@@ -52,8 +55,12 @@ def invitation_create(
         invited_by=by,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    invitation.full_clean()
-    invitation.save()
+    invitation.full_clean(exclude=["token_hash"])
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as exc:  # another admin invited the same address at the same moment
+        raise DomainError(_("This address already has a pending invitation.")) from exc
     link = base_url.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
     audit(actor=by, action="invitation.create", target=invitation, detail={"role": role})
     transaction.on_commit(
@@ -74,6 +81,19 @@ def invitation_check(*, invitation: Invitation | None) -> Invitation:
         raise DomainError(_("This invitation has been withdrawn."))
     if invitation.is_expired:
         raise DomainError(_("This invitation has expired. Ask your organisation for a new one."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_lock_for_signup(*, invitation_id: int) -> Invitation:
+    """Lock a still-usable invitation before its account is created (call inside a transaction).
+
+    Two sign-ups racing on one link wait for each other here; the second one finds it used.
+    """
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    invitation_check(invitation=invitation)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise DomainError(_("This e-mail address already has an account on the portal."))
     return invitation
 
 
@@ -108,6 +128,9 @@ def invitation_accept(*, invitation_id: int, user: User) -> Invitation:
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    """Withdraw a pending invitation; only an admin of its organisation may."""
+    if not (by.is_org_admin and by.membership.organisation_id == invitation.organisation_id):
+        raise DomainError(_("Only an administrator of this organisation can withdraw invitations."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise DomainError(_("This invitation has already been used."))

@@ -1,16 +1,10 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .admin_site import configure_admin_site
 
-# The admin has no login form of its own: it sends people to the portal's login (rate limits and
-# MFA included), and only IOM superusers get in.
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.has_permission = lambda request: bool(
-    request.user.is_active and request.user.is_superuser and request.user.is_iom
-)
-admin.site.site_header = "THAMM portal"
+configure_admin_site(admin.site)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -136,11 +136,58 @@ def test_expired_and_revoked_invitations_change_nothing(world):
     user = UserFactory(email="late@example.org")
     with pytest.raises(DomainError, match="expired"):
         invitation_accept(invitation_id=expired.pk, user=user)
-    revoked, _ = invitation_with_token(organisation=world.company_org, email="late@example.org")
-    invitation_revoke(invitation=revoked, by=world.company)
-    with pytest.raises(DomainError, match="withdrawn"):
-        invitation_accept(invitation_id=revoked.pk, user=user)
     assert not Membership.objects.filter(user=user).exists()
+    revoked, _ = invitation_with_token(organisation=world.company_org, email="gone@example.org")
+    invitation_revoke(invitation=revoked, by=world.company)
+    other = UserFactory(email="gone@example.org")
+    with pytest.raises(DomainError, match="withdrawn"):
+        invitation_accept(invitation_id=revoked.pk, user=other)
+    assert not Membership.objects.filter(user=other).exists()
+
+
+def test_expired_invitation_is_replaced_by_a_new_one(world):
+    old, _ = invitation_with_token(
+        organisation=world.company_org,
+        email="late@example.org",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    new, _ = invitation_create(
+        organisation=world.company_org,
+        email="late@example.org",
+        role="staff",
+        by=world.company,
+        base_url=BASE,
+    )
+    old.refresh_from_db()
+    assert str(old.status) == "expired" and new.is_pending
+
+
+def test_database_allows_one_open_invitation_per_address(world):
+    from django.db import IntegrityError, transaction
+
+    invitation_with_token(organisation=world.company_org, email="twice@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        invitation_with_token(organisation=world.company_b_org, email="twice@example.org")
+
+
+def test_only_an_admin_of_the_organisation_withdraws_its_invitations(world):
+    invitation, _ = invitation_with_token(organisation=world.company_org, email="x@example.org")
+    staff = member("company", organisation=world.company_org, role="staff")
+    for by in (staff, world.company_b, world.iom):
+        with pytest.raises(DomainError):
+            invitation_revoke(invitation=invitation, by=by)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_signup_lock_refuses_a_used_link_and_a_taken_address(world):
+    from accounts.services import invitation_lock_for_signup
+
+    invitation, _ = invitation_with_token(organisation=world.company_org, email="new@example.org")
+    assert invitation_lock_for_signup(invitation_id=invitation.pk) == invitation
+    UserFactory(email="NEW@example.org")
+    with pytest.raises(DomainError, match="already has an account"):
+        invitation_lock_for_signup(invitation_id=invitation.pk)
 
 
 def test_invitation_for_another_address_is_refused(world):

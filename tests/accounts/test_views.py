@@ -429,3 +429,66 @@ def test_password_reset_link_lets_the_user_choose_a_new_password(world):
     assert response.status_code == 302
     world.company.refresh_from_db()
     assert world.company.check_password("a-brand-new-pass-77")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_admin_login_is_no_back_door_for_staff_users(world, method):
+    """A staff flag without IOM membership opens nothing, and the admin never takes a password."""
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    world.company.is_staff = True
+    world.company.save()
+    client = Client(headers=EN)
+    client.force_login(world.company)
+    data = {"username": world.iom.email, "password": TEST_PASSWORD} if method == "post" else {}
+    response = getattr(client, method)("/admin/login/", data)
+    assert response.status_code == 403
+    assert client.session["_auth_user_id"] == str(world.company.pk)
+    assert client.get("/admin/", follow=True).status_code == 403
+
+
+def test_admin_login_sends_an_iom_superuser_to_the_admin(world):
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    client = Client(headers=EN)
+    client.force_login(world.iom)
+    response = client.get("/admin/login/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_anonymous_post_to_admin_login_authenticates_nobody(world):
+    client = Client(headers=EN)
+    response = client.post(
+        "/admin/login/", {"username": world.iom.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+def test_invitation_withdrawn_after_the_link_was_opened_says_so_and_creates_nothing(world):
+    invitation, token = invitation_with_token(organisation=world.company_org, email="w@example.org")
+    client = Client(headers=EN)
+    client.get(reverse("accounts:invitation_accept", args=[token]))
+    from accounts.services import invitation_revoke
+
+    invitation_revoke(invitation=invitation, by=world.company)
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "W",
+            "password1": "a-long-enough-pass-42",
+            "password2": "a-long-enough-pass-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "This invitation has been withdrawn." in response.content.decode()
+    assert not User.objects.filter(email="w@example.org").exists()
+    assert (
+        "account_verified_email" not in client.session
+        or not client.session["account_verified_email"]
+    )
+    # The session forgot the invitation: the sign-up stays closed.
+    assert (
+        "This invitation has been withdrawn."
+        not in client.get(reverse("account_signup")).content.decode()
+    )
