@@ -16,9 +16,11 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
-RUN python manage.py compile_translations \
-    && SECRET_KEY=build-only ALLOWED_HOSTS=localhost REDIS_URL=redis://localhost:6379/0 \
-       python manage.py collectstatic --noinput \
+# Build-time only values: the production settings refuse to load without them; nothing connects.
+RUN export SECRET_KEY=build-only ALLOWED_HOSTS=localhost REDIS_URL=redis://localhost:6379/0 \
+       EMAIL_URL=consolemail:// \
+    && python manage.py compile_translations \
+    && python manage.py collectstatic --noinput \
     && mkdir -p /app/media && chown -R thamm:thamm /app/media
 
 USER thamm

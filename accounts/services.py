@@ -179,3 +179,38 @@ def advisor_unassign(*, grant: OrganisationUserObjectPermission, by: User) -> No
         target=company,
         detail={"advisor": advisor.email, "advisor_id": advisor.pk},
     )
+
+
+@transaction.atomic
+def iom_admin_create(*, email: str, full_name: str, organisation_name: str) -> User:
+    """Create or promote the installation's IOM administrator (the `create_iom_admin` command).
+
+    Idempotent. A person who already belongs to another organisation is refused: people belong
+    to one organisation.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = User.objects.normalize_email(email).strip().lower()
+    if "@" not in email:
+        raise ValueError("Give a valid e-mail address.")
+    organisation, _created = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.IOM, name=organisation_name
+    )
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    membership = Membership.objects.filter(user=user).select_related("organisation").first()
+    if membership and membership.organisation_id != organisation.pk:
+        raise ValueError(f"{email} already belongs to {membership.organisation}.")
+    Membership.objects.update_or_create(
+        user=user, defaults={"organisation": organisation, "role": Membership.Role.ADMIN}
+    )
+    user.is_staff = user.is_superuser = True
+    user.is_active = True
+    if full_name:
+        user.full_name = full_name
+    user.save()
+    # The address is verified when its owner uses the password-reset link sent to it.
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True})
+    audit(actor=None, action="iom_admin.create", target=user)
+    return user

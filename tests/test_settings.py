@@ -42,12 +42,13 @@ def test_production_settings_pass_check_deploy_with_no_warning():
     assert "System check identified no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "EMAIL_URL"])
+def test_production_refuses_to_start_without_a_required_variable(variable):
     env = dict(PRODUCTION_ENV)
-    del env["SECRET_KEY"]
+    del env[variable]
     result = _manage("check", env_overrides=env)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert variable in result.stderr
 
 
 def test_redis_url_makes_redis_the_cache_and_the_broker(monkeypatch):
@@ -88,7 +89,7 @@ def _env_file() -> dict[str, str]:
 
 
 def test_compose_has_the_production_services(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis"}
+    assert set(compose["services"]) == {"migrate", "web", "worker", "beat", "db", "redis"}
     for name in ("web", "worker", "db", "redis"):
         assert "healthcheck" in compose["services"][name], name
     assert int(compose["services"]["db"]["image"].split(":")[1]) >= 15
@@ -99,9 +100,14 @@ def test_compose_commands_match_the_code(compose):
     from thamm import celery as celery_module
 
     services = compose["services"]
-    assert "gunicorn thamm.wsgi:application" in services["web"]["command"]
+    assert services["web"]["command"].startswith("gunicorn thamm.wsgi:application")
     assert settings.WSGI_APPLICATION == "thamm.wsgi.application"
-    assert "migrate" in services["web"]["command"]
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    for name in ("web", "worker", "beat"):
+        after = services[name]["depends_on"]["migrate"]["condition"]
+        assert after == "service_completed_successfully", name
+    # gunicorn is reachable from this host's TLS proxy only (the app trusts X-Forwarded-Proto).
+    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
     worker = services["worker"]["command"]
     assert worker.startswith("celery -A thamm worker")
     queues = set(re.search(r"--queues=(\S+)", worker).group(1).split(","))
@@ -109,7 +115,7 @@ def test_compose_commands_match_the_code(compose):
     assert {"default", "reports", "dossiers"} <= queues
     assert services["beat"]["command"].startswith("celery -A thamm beat")
     assert celery_module.app.main == "thamm"
-    for name in ("web", "worker", "beat"):
+    for name in ("migrate", "web", "worker", "beat"):
         assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == (
             "thamm.settings.production"
         )
@@ -136,5 +142,34 @@ def test_env_example_names_every_variable_production_requires(compose):
 def test_dockerfile_serves_the_wsgi_app_with_gunicorn():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "thamm.wsgi:application" in dockerfile
-    assert "collectstatic" in dockerfile
-    assert "thamm.settings.production" in dockerfile
+    assert "ENV PYTHONDONTWRITEBYTECODE=1" in dockerfile
+    assert "DJANGO_SETTINGS_MODULE=thamm.settings.production" in dockerfile
+
+
+def test_dockerfile_build_steps_run_with_only_the_build_variables(tmp_path):
+    """Run the image's translation and static-file steps as the build does (Docker can't run here)."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    step = re.search(r"RUN export (.+?)\\\n\s+(EMAIL_URL=\S+)", dockerfile)
+    assignments = (step.group(1) + " " + step.group(2)).split()
+    build_env = dict(a.split("=", 1) for a in assignments)
+    assert set(build_env) == {"SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "EMAIL_URL"}
+    env = {"PATH": os.environ["PATH"], "STATIC_ROOT": str(tmp_path / "static"), **build_env}
+    env["DJANGO_SETTINGS_MODULE"] = "thamm.settings.production"
+    for command in (["compile_translations"], ["collectstatic", "--noinput"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "bootstrap/css/bootstrap.rtl.min.css" in manifest
+
+
+def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for name in (".env", ".venv", "db.sqlite3", "media", "node_modules", ".git"):
+        assert name in ignored, name

@@ -11,6 +11,8 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without a real key
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 REDIS_URL = env("REDIS_URL")
+# No console fallback: invitations and password resets must really be sent.
+vars().update(env.email_url("EMAIL_URL"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
