@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from thamm.exceptions import DomainError
 
 from .adapters import SESSION_INVITATION, pending_invitation
-from .models import Invitation, Organisation, User
+from .models import Invitation, User
 from .services import invitation_accept, invitation_lock_for_signup
 
 
@@ -70,8 +70,9 @@ class InvitationForm(forms.Form):
 
 
 class AdvisorAssignForm(forms.Form):
-    advisor = forms.ModelChoiceField(label=_("Chamber advisor"), queryset=User.objects.none())
-    company = forms.ModelChoiceField(label=_("Company"), queryset=Organisation.objects.none())
+    # The choices come from selectors (see __init__): what the acting user may assign.
+    advisor = forms.ModelChoiceField(label=_("Chamber advisor"), queryset=None)
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None)
 
     def __init__(self, *args, advisors, companies, **kwargs):
         super().__init__(*args, **kwargs)

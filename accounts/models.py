@@ -139,7 +139,9 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text="ISO 3166-1")
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("Two-letter ISO 3166-1 code")
+    )
 
     class Meta:
         verbose_name = _("organisation")

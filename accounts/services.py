@@ -18,6 +18,15 @@ from .models import Invitation, Membership, Organisation, OrganisationUserObject
 from .selectors import ASSIST_COMPANY
 from .tasks import send_invitation_email
 
+# The invitee has no account yet, so no language of their own: the invitation is written in the
+# language their role uses first (DESIGN.md §10). Candidates' invitations come in French.
+INVITATION_LANGUAGE = {
+    Organisation.Kind.TRAINING_CENTRE: "fr",
+    Organisation.Kind.COMPANY: "it",
+    Organisation.Kind.CHAMBER: "it",
+    Organisation.Kind.IOM: "en",
+}
+
 
 @transaction.atomic
 def invitation_create(
@@ -63,9 +72,10 @@ def invitation_create(
         raise DomainError(_("This address already has a pending invitation.")) from exc
     link = base_url.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
     audit(actor=by, action="invitation.create", target=invitation, detail={"role": role})
+    language = INVITATION_LANGUAGE.get(organisation.kind, get_language() or "")
     transaction.on_commit(
         lambda: send_invitation_email.delay(
-            invitation_id=invitation.pk, link=link, language=get_language() or ""
+            invitation_id=invitation.pk, link=link, language=language
         )
     )
     return invitation, link
@@ -156,7 +166,16 @@ def advisor_assign(
         raise DomainError(_("Only members of a chamber of commerce can be advisors."))
     if company.kind != Organisation.Kind.COMPANY:
         raise DomainError(_("Advisors can only be assigned to companies."))
-    grant = assign_perm(f"accounts.{ASSIST_COMPANY}", advisor, company)
+    already = OrganisationUserObjectPermission.objects.filter(
+        user=advisor, content_object=company, permission__codename=ASSIST_COMPANY
+    )
+    if already.exists():
+        raise DomainError(_("This advisor already assists this company."))
+    try:
+        with transaction.atomic():
+            grant = assign_perm(f"accounts.{ASSIST_COMPANY}", advisor, company)
+    except IntegrityError as exc:  # the same assignment made at the same moment
+        raise DomainError(_("This advisor already assists this company.")) from exc
     audit(
         actor=by,
         action="advisor.assign",

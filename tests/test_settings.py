@@ -147,7 +147,7 @@ def test_dockerfile_serves_the_wsgi_app_with_gunicorn():
 
 
 def test_dockerfile_build_steps_run_with_only_the_build_variables(tmp_path):
-    """Run the image's translation and static-file steps as the build does (Docker can't run here)."""
+    """Run the image's translation and static steps as its build does (Docker can't run here)."""
     dockerfile = (ROOT / "Dockerfile").read_text()
     step = re.search(r"RUN export (.+?)\\\n\s+(EMAIL_URL=\S+)", dockerfile)
     assignments = (step.group(1) + " " + step.group(2)).split()

@@ -30,28 +30,62 @@ def tenant_models() -> set[type]:
     return found
 
 
+# Modules that serve views: the views themselves and what builds their pages and forms.
+VIEW_MODULES = ("views", "forms", "home")
+
+
 def view_modules() -> list[Path]:
     paths = []
     for config in PROJECT_APPS:
         base = Path(config.path)
-        paths += [p for p in [base / "views.py"] if p.exists()]
-        paths += sorted((base / "views").glob("*.py")) if (base / "views").is_dir() else []
+        for name in VIEW_MODULES:
+            paths += [p for p in [base / f"{name}.py"] if p.exists()]
+            if (base / name).is_dir():
+                paths += sorted((base / name).glob("*.py"))
     return paths
 
 
+def _resolve(node: ast.AST, namespace: dict):
+    """The object an expression like `Invitation` or `models.Invitation` names in the module."""
+    if isinstance(node, ast.Name):
+        return namespace.get(node.id)
+    if isinstance(node, ast.Attribute):
+        parent = _resolve(node.value, namespace)
+        return getattr(parent, node.attr, None) if parent is not None else None
+    return None
+
+
+SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
+
+
 def bare_manager_uses(source: str, namespace: dict) -> list[str]:
-    """Names `X` used as `X.objects` (or `X._default_manager`) where X is a tenant model."""
+    """Reads of a tenant model that skip the selectors.
+
+    `X.objects` / `X._default_manager` (X a name or a dotted path), and Django's shortcuts
+    `get_object_or_404(X, ...)` / `get_list_or_404(X, ...)`.
+    """
     models = tenant_models()
+
+    def is_tenant(node) -> bool:
+        obj = _resolve(node, namespace)
+        return inspect.isclass(obj) and obj in models
+
     hits = []
     for node in ast.walk(ast.parse(source)):
         if (
             isinstance(node, ast.Attribute)
             and node.attr in ("objects", "_default_manager", "_base_manager")
-            and isinstance(node.value, ast.Name)
+            and is_tenant(node.value)
         ):
-            obj = namespace.get(node.value.id)
-            if inspect.isclass(obj) and obj in models:
-                hits.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+            hits.append(f"line {node.lineno}: {ast.unparse(node)}")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in SHORTCUTS
+            and node.args
+            and is_tenant(node.args[0])
+        ):
+            hits.append(f"line {node.lineno}: {ast.unparse(node)}")
     return hits
 
 
@@ -60,11 +94,25 @@ def test_tenant_models_are_known():
     assert {"accounts.Membership", "accounts.Invitation", "accounts.Organisation"} <= labels
 
 
-def test_the_check_catches_a_bare_objects_read():
+def test_the_check_catches_every_way_around_the_selectors():
+    from django.shortcuts import get_object_or_404
+
+    from accounts import models
     from accounts.models import Invitation
 
-    bad = "def view(request):\n    return Invitation.objects.all()\n"
-    assert bare_manager_uses(bad, {"Invitation": Invitation}) == ["line 2: Invitation.objects"]
+    namespace = {"Invitation": Invitation, "models": models, "get_object_or_404": get_object_or_404}
+    bad = (
+        "def view(request, pk):\n"
+        "    Invitation.objects.all()\n"
+        "    models.Membership.objects.filter(pk=pk)\n"
+        "    return get_object_or_404(Invitation, pk=pk)\n"
+    )
+    assert sorted(bare_manager_uses(bad, namespace)) == [
+        "line 2: Invitation.objects",
+        "line 3: models.Membership.objects",
+        "line 4: get_object_or_404(Invitation, pk=pk)",
+    ]
+    assert bare_manager_uses("def v(r):\n    return User.objects.none()\n", {}) == []
 
 
 def test_no_view_reads_a_tenant_model_directly():

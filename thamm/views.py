@@ -1,13 +1,17 @@
+import logging
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from accounts.home import home_context
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, context["template"], context)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness for load balancers: the database, and Redis when configured."""
@@ -28,16 +32,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 — any failure means "not ready"
-        checks["database"] = f"error: {exc.__class__.__name__}"
+    except Exception:  # any failure means "not ready"; the details go to the log, not the page
+        logger.exception("healthz: database check failed")
+        checks["database"] = "error"
     if settings.REDIS_URL:
         try:
             import redis
 
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
             checks["redis"] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            checks["redis"] = f"error: {exc.__class__.__name__}"
+        except Exception:
+            logger.exception("healthz: Redis check failed")
+            checks["redis"] = "error"
     else:
         checks["redis"] = "not configured"
     healthy = all(v in ("ok", "not configured") for v in checks.values())
@@ -74,5 +80,8 @@ def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors or database: the failure may be the database itself.
     from django.template.loader import get_template
 
-    html = get_template("errors/500.html").render({"LANGUAGE_CODE": get_language() or "it"})
+    language = get_language() or settings.LANGUAGE_CODE
+    html = get_template("errors/500.html").render(
+        {"LANGUAGE_CODE": language, "LANGUAGE_BIDI": get_language_bidi()}
+    )
     return HttpResponse(html, status=500)

@@ -241,3 +241,44 @@ def test_audit_entries_are_append_only(world):
         entry.save()
     with pytest.raises(ValueError):
         entry.delete()
+
+
+def test_invitation_email_is_plain_text_in_the_invitees_language(
+    world, django_capture_on_commit_callbacks
+):
+    world.centre_org.name = "Centre d'Agadir & Souss <Pro>"
+    world.centre_org.save()
+    world.centre.full_name = "Nadia O'Brien"
+    world.centre.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(
+            organisation=world.centre_org,
+            email="new@example.org",
+            role="staff",
+            by=world.centre,
+            base_url=BASE,
+        )
+    message = mail.outbox[-1]
+    assert "Centre d'Agadir & Souss <Pro>" in message.subject
+    assert "Nadia O'Brien" in message.body and "&amp;" not in message.body
+    # A training centre's colleagues are invited in French.
+    from django.utils import translation
+
+    with translation.override("fr"):
+        french = translation.gettext("Open this link to create your account (it works once):")
+    assert french != "Open this link to create your account (it works once):"
+    assert french in message.body
+
+
+def test_assigning_the_same_advisor_twice_is_refused(world):
+    with pytest.raises(DomainError, match="already assists"):
+        advisor_assign(advisor=world.chamber, company=world.company_org, by=world.iom)
+    assert OrganisationUserObjectPermission.objects.filter(user=world.chamber).count() == 1
+
+
+def test_audit_log_refuses_bulk_changes(world):
+    AuditEntry.objects.create(action="x")
+    with pytest.raises(ValueError):
+        AuditEntry.objects.all().update(action="y")
+    with pytest.raises(ValueError):
+        AuditEntry.objects.all().delete()

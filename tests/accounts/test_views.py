@@ -492,3 +492,58 @@ def test_invitation_withdrawn_after_the_link_was_opened_says_so_and_creates_noth
         "This invitation has been withdrawn."
         not in client.get(reverse("account_signup")).content.decode()
     )
+
+
+def test_healthz_answers_head_and_reports_a_broken_database_as_503(db):
+    from unittest import mock
+
+    assert Client().head("/healthz").status_code == 200
+    with mock.patch("thamm.views.connection.cursor", side_effect=RuntimeError("down")):
+        response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+    assert "RuntimeError" not in response.content.decode()
+
+
+def test_healthz_reports_unreachable_redis_as_503(db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "redis": "error"}
+
+
+@pytest.mark.parametrize("language", ["it", "fr", "ar", "en"])
+def test_pages_have_no_inline_script(db, language, client_for):
+    import re
+
+    for role in ("anonymous", "iom", "candidate"):
+        html = client_for(role).get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+        assert not inline, (role, inline)
+
+
+def test_iom_without_mfa_reaches_nothing_but_the_setup(db):
+    """Walk every URL of the project as an IOM coordinator who has no second factor yet."""
+    from django.urls import get_resolver
+
+    from accounts.middleware import MFA_SETUP_ALLOWED
+    from tests.test_access_matrix import _walk
+
+    user = member("iom")
+    user.is_superuser = user.is_staff = True
+    user.save()
+    Authenticator.objects.filter(user=user).delete()
+    client = Client(headers=EN)
+    client.force_login(user)
+    setup = reverse("mfa_activate_totp")
+    checked = 0
+    for name, route, pattern in _walk(get_resolver().url_patterns):
+        if not name or name in MFA_SETUP_ALLOWED or pattern.pattern.regex.groupindex:
+            continue
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response["Location"] == setup, (name, route)
+        checked += 1
+    for path in ("/organisations/1/", "/invitations/1/revoke/", "/admin/accounts/user/1/change/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == setup, path
+    assert checked > 30

@@ -139,6 +139,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "THAMM portal"
+# Accept the previous/next 30-second code too: phones' clocks drift, and a code typed at the end of
+# its period must still work.
+MFA_TOTP_TOLERANCE = 1
 # Roles that must have a second factor before they reach anything else (accounts.middleware).
 MFA_REQUIRED_ORGANISATION_KINDS = ["iom", "chamber"]
 
