@@ -294,3 +294,51 @@ def test_every_url_is_in_the_matrix():
 def test_every_role_has_an_answer_in_every_row():
     for case in CASES:
         assert set(case.expect) == set(ROLES), case.id
+
+
+def test_plain_staff_members_cannot_manage_invitations(world):
+    """Org admins invite; their staff colleagues get 403 on the same pages."""
+    from tests.factories import member
+
+    staff = member("company", organisation=world.company_org, role="staff")
+    invitation = InvitationFactory(organisation=world.company_org)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(staff)
+    assert client.get(reverse("accounts:invitation_list")).status_code == 403
+    revoke = reverse("accounts:invitation_revoke", kwargs={"pk": invitation.pk})
+    assert client.post(revoke).status_code == 404  # not in the invitations they may see
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_admin_object_pages_are_for_iom_superusers_only(world):
+    """The admin's change pages, for a real object of every registered model."""
+    from django.contrib import admin
+
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    InvitationFactory(organisation=world.company_org)
+    from thamm.audit import audit
+
+    audit(actor=world.iom, action="test.entry")
+    checked = 0
+    for model in admin.site._registry:
+        obj = model._default_manager.first()
+        if obj is None:
+            continue
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        for role in ROLES:
+            client = Client(headers={"accept-language": "en"})
+            user = world.user(role)
+            if user is not None:
+                client.force_login(user)
+            response = client.get(url, follow=True)
+            final = response.redirect_chain[-1][0] if response.redirect_chain else url
+            if role == "anonymous":
+                assert final.startswith(reverse("account_login")), (url, final)
+            else:
+                assert response.status_code == (200 if role == "iom" else 403), (role, url)
+        checked += 1
+    assert checked >= 6
