@@ -1,5 +1,7 @@
 """What each role's home page offers: that role's next actions, built from scoped selectors."""
 
+from candidates.selectors import candidate_stage_counts
+
 from .models import Role, User
 from .selectors import advisor_assignment_list, companies_assisted_by, invitation_list
 
@@ -26,4 +28,6 @@ def home_context(*, user: User) -> dict:
         context["assisted_companies"] = list(companies_assisted_by(user=user).order_by("name"))
     if role == Role.IOM:
         context["assignment_count"] = advisor_assignment_list(user=user).count()
+    if role in (Role.CENTRE, Role.IOM):
+        context["candidate_stages"] = candidate_stage_counts(user=user)
     return context

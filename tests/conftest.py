@@ -5,7 +5,7 @@ from django.test import Client
 
 from accounts.models import Organisation, User
 
-from .factories import candidate_user, grant_assist, member
+from .factories import CandidateFactory, candidate_user, grant_assist, member
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +45,8 @@ class World:
     company_org: Organisation
     company_b_org: Organisation
     unassigned_company_org: Organisation
+    candidate_a: object = None  # a candidate record of centre A
+    candidate_b: object = None  # a candidate record of centre B
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
@@ -64,6 +66,9 @@ def world(db) -> World:
     grant_assist(chamber_b, company_b.organisation)
     for u in (iom, chamber, chamber_b, centre, centre_b, company, company_b):
         u.__dict__.pop("membership", None)
+    candidate_login = candidate_user(email="candidate@example.org")
+    candidate_a = CandidateFactory(training_centre=centre.organisation, user=candidate_login)
+    candidate_b = CandidateFactory(training_centre=centre_b.organisation)
     return World(
         iom=iom,
         chamber=chamber,
@@ -72,7 +77,7 @@ def world(db) -> World:
         centre_b=centre_b,
         company=company,
         company_b=company_b,
-        candidate=candidate_user(email="candidate@example.org"),
+        candidate=candidate_login,
         iom_org=iom.organisation,
         chamber_org=chamber.organisation,
         centre_org=centre.organisation,
@@ -80,6 +85,8 @@ def world(db) -> World:
         company_org=company.organisation,
         company_b_org=company_b.organisation,
         unassigned_company_org=unassigned,
+        candidate_a=candidate_a,
+        candidate_b=candidate_b,
     )
 
 

@@ -81,3 +81,44 @@ def invitation_with_token(**kwargs) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     invitation = InvitationFactory(token_hash=Invitation.hash_token(token), **kwargs)
     return invitation, token
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.Candidate"
+
+    training_centre = factory.SubFactory(OrganisationFactory, kind="training_centre")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=20, maximum_age=40)
+    sex = "M"
+    cin = factory.Sequence(lambda n: f"BE{100000 + n}")
+    phone = factory.Sequence(lambda n: f"+2126{10000000 + n}")
+    residence_region = "MA-06"
+    education = "technician"
+    preferred_regions = factory.LazyFunction(lambda: ["IT-25"])
+
+
+def candidate_form_data(**overrides) -> dict:
+    """What a centre types into the candidate form (valid unless overridden)."""
+    data = {
+        "first_name": "Youssef",
+        "last_name": "Alaoui",
+        "first_name_ar": "يوسف",
+        "last_name_ar": "العلوي",
+        "date_of_birth": "1998-04-12",
+        "sex": "M",
+        "cin": "bk123456",
+        "passport_number": "",
+        "passport_expiry": "",
+        "phone": "0612345678",
+        "email": "youssef@example.org",
+        "residence_region": "MA-06",
+        "education": "technician",
+        "years_experience": "3",
+        "previous_occupations": [],
+        "preferred_regions": ["IT-25", "IT-34"],
+        "earliest_start": "",
+    }
+    data.update(overrides)
+    return data

@@ -66,3 +66,92 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")
+
+
+class StageChange(models.Model):
+    """One move of an object from one stage of its lifecycle to another (DESIGN.md §11).
+
+    Candidates, applications and pre-departure cases all record their moves here, through
+    `thamm.stages.stage_record`; append-only like the audit log.
+    """
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    from_stage = models.CharField(_("from"), max_length=40, blank=True)
+    to_stage = models.CharField(_("to"), max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage history")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_type}:{self.target_id} {self.from_stage} → {self.to_stage}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Stage history is append-only.")
+        super().save(*args, **kwargs)
+
+
+class Scheme(TimeStampedModel):
+    """The rules of a labour-mobility scheme, as data (DESIGN.md §5).
+
+    THAMM Plus is the one row today (created by a data migration); nothing else in the code
+    hard-codes its country, regions, dates, Italian level or quota.
+    """
+
+    class CEFR(models.TextChoices):
+        A1 = "A1", "A1"
+        A2 = "A2", "A2"
+        B1 = "B1", "B1"
+        B2 = "B2", "B2"
+        C1 = "C1", "C1"
+        C2 = "C2", "C2"
+
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    origin_country = models.CharField(_("country of origin"), max_length=2)
+    destination_regions = models.JSONField(
+        _("destination regions"), help_text=_("ISO 3166-2 codes of the Italian regions")
+    )
+    sector = models.CharField(_("sector"), max_length=100)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    required_italian_level = models.CharField(
+        _("required Italian level"), max_length=2, choices=CEFR.choices, default=CEFR.A2
+    )
+    quota = models.PositiveIntegerField(_("quota of workers"))
+    region_targets = models.JSONField(_("targets per region"), default=dict, blank=True)
+    is_current = models.BooleanField(_("current"), default=False)
+
+    class Meta:
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="thamm_scheme_one_current",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="thamm_scheme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("candidates/", include("candidates.urls")),
     path("admin/", admin.site.urls),
 ]
 

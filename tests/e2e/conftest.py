@@ -103,12 +103,26 @@ class Visit:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def _restore_reference_data():
+    """Rows that data migrations made: a transactional test's flush removes them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("thamm.migrations.0003_thamm_plus_scheme").create_thamm_plus(apps, None)
+    import_module("candidates.migrations.0002_occupations").create_occupations(apps, None)
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo data of `manage.py seed_demo`, in the live server's database."""
     from accounts import demo
+    from candidates import demo as candidates_demo
 
-    return {login.email: login for login in demo.seed()}
+    _restore_reference_data()
+    logins = {login.email: login for login in demo.seed()}
+    candidates_demo.seed()
+    return logins
 
 
 @pytest.fixture

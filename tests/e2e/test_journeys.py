@@ -113,3 +113,40 @@ def test_iom_assigns_the_bergamo_advisor_who_then_sees_the_company(visit, demo):
     assert "Veneta Robotica S.r.l." in companies and "Meccanica Orobica S.r.l." in companies
     assert "Automazioni Emiliane" not in companies
     advisor.check("advisor-home-375")
+
+
+def test_centre_registers_a_candidate_and_starts_their_training(visit, demo):
+    tab = visit()
+    page = tab.page
+    sign_in(tab, "staff@casablanca.thamm.example")
+    page.wait_for_url(tab.base_url + "/")
+    page.get_by_role("link", name="Register a candidate").click()
+    page.wait_for_load_state("load")
+    tab.check("candidate-form")
+    page.get_by_role("textbox", name="First name", exact=True).fill("Ilyas")
+    page.get_by_role("textbox", name="Last name", exact=True).fill("Marzouki")
+    page.get_by_label("First name (Arabic)").fill("إلياس")
+    page.get_by_label("Date of birth").fill("1997-03-14")
+    page.get_by_label("Sex").select_option("M")
+    page.get_by_label("National identity card (CIN)").fill("bh765432")
+    page.get_by_label("Phone").fill("0661234567")
+    page.get_by_label("Region of residence").select_option("MA-06")
+    page.get_by_label("Education").select_option("technician")
+    page.get_by_label("Lombardia").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("load")
+    main = page.locator("main").inner_text()
+    assert "Candidate registered." in main and "Ilyas Marzouki" in main and "BH765432" in main
+    tab.check("candidate-detail")
+    page.get_by_label("Action").select_option("start_training")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state("load")
+    assert "Stage changed to “In training”." in page.locator("main").inner_text()
+    # The same page in Arabic on a phone.
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state("load")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    tab.check("candidate-detail-ar-375")

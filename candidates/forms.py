@@ -1,0 +1,129 @@
+import phonenumbers
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from thamm.scheme import country_regions, current_scheme, destination_region_choices
+
+from .models import Candidate, Occupation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CandidateForm(forms.ModelForm):
+    """A candidate's record as a centre enters it; the rules that need data live in the service."""
+
+    residence_region = forms.ChoiceField(label=_("Region of residence"))
+    preferred_regions = forms.MultipleChoiceField(
+        label=_("Preferred Italian regions"), widget=forms.CheckboxSelectMultiple
+    )
+    previous_occupations = forms.ModelMultipleChoiceField(
+        label=_("Previous occupations"),
+        queryset=Occupation.objects.all(),
+        to_field_name="isco_code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "first_name",
+            "last_name",
+            "first_name_ar",
+            "last_name_ar",
+            "date_of_birth",
+            "sex",
+            "cin",
+            "passport_number",
+            "passport_expiry",
+            "phone",
+            "email",
+            "residence_region",
+            "education",
+            "years_experience",
+            "previous_occupations",
+            "preferred_regions",
+            "earliest_start",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "passport_expiry": DateInput(),
+            "earliest_start": DateInput(),
+            "first_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "last_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "dir": "ltr"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scheme = current_scheme()
+        self.fields["residence_region"].choices = [("", "---------")] + list(
+            country_regions(scheme.origin_country)
+        )
+        self.fields["preferred_regions"].choices = destination_region_choices(scheme)
+        self.fields["cin"].widget.attrs.update({"autocapitalize": "characters", "dir": "ltr"})
+
+    def clean_cin(self) -> str:
+        return self.cleaned_data["cin"].strip().upper()
+
+    def clean_passport_number(self) -> str:
+        return self.cleaned_data["passport_number"].strip().upper()
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(raw, "MA")
+        except phonenumbers.NumberParseException as exc:
+            raise forms.ValidationError(_("Enter a valid phone number.")) from exc
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(_("Enter a valid phone number."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_passport_expiry(self):
+        expiry = self.cleaned_data.get("passport_expiry")
+        if expiry and expiry < timezone.localdate():
+            raise forms.ValidationError(_("This passport has expired."))
+        return expiry
+
+    def clean_earliest_start(self):
+        start = self.cleaned_data.get("earliest_start")
+        if (
+            start
+            and start < timezone.localdate()
+            and not (self.instance.pk and self.instance.earliest_start == start)
+        ):
+            raise forms.ValidationError(_("The start date cannot be in the past."))
+        return start
+
+
+class CandidateFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Stage"),
+        required=False,
+        choices=[("", _("All stages"))] + list(Candidate.Status.choices),
+    )
+
+
+class StageForm(forms.Form):
+    """A lifecycle move chosen on the candidate's page."""
+
+    ACTIONS = [
+        ("start_training", _("Start training")),
+        ("not_certified", _("Mark as not certified")),
+        ("withdraw", _("Withdraw from the scheme")),
+    ]
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    note = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to withdraw a candidate or mark them as not certified."),
+    )

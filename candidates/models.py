@@ -1,0 +1,181 @@
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from thamm.models import TenantOwned, TimeStampedModel
+from thamm.occupations import OCCUPATIONS, occupation_label
+
+# Moroccan national identity card (Carte d'identité nationale, CIN): one or two letters, then digits.
+cin_validator = RegexValidator(
+    r"^[A-Z]{1,2}[0-9]{3,6}$",
+    _("Enter a CIN as on the card: one or two letters followed by up to six digits."),
+)
+passport_validator = RegexValidator(
+    r"^[A-Z0-9]{6,9}$", _("Enter the passport number: 6 to 9 letters and digits.")
+)
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
+
+
+def new_reference() -> str:
+    return "C-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class Occupation(models.Model):
+    """One occupation of the curated ISCO-08 list (rows made by a data migration)."""
+
+    isco_code = models.CharField(_("ISCO-08 code"), max_length=4, unique=True)
+
+    class Meta:
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+        ordering = ["isco_code"]
+
+    def __str__(self) -> str:
+        return f"{occupation_label(self.isco_code)} ({self.isco_code})"
+
+    def clean(self) -> None:
+        if self.isco_code not in OCCUPATIONS:
+            raise ValidationError({"isco_code": _("This occupation is not in the scheme's list.")})
+
+
+class Candidate(TenantOwned, TimeStampedModel):
+    """A worker registered by a training centre: their identity, background and lifecycle stage.
+
+    Owned by one training centre. Stage moves go through `candidates.services` (DESIGN.md §4).
+    """
+
+    tenant_path = "training_centre"
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        IN_TRAINING = "in_training", _("In training")
+        CERTIFIED = "certified", _("Certified")
+        AVAILABLE = "available", _("Available to companies")
+        SELECTED = "selected", _("Selected")
+        PREDEPARTURE = "predeparture", _("In pre-departure")
+        ARRIVED = "arrived", _("Arrived in Italy")
+        EMPLOYED = "employed", _("Employed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        NOT_CERTIFIED = "not_certified", _("Not certified")
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("Primary school")
+        SECONDARY = "secondary", _("Secondary school")
+        BACCALAUREATE = "baccalaureate", _("Baccalaureate")
+        TECHNICIAN = "technician", _("Vocational diploma (technician)")
+        SPECIALISED_TECHNICIAN = "specialised", _("Specialised technician diploma")
+        BACHELOR = "bachelor", _("Bachelor's degree or higher")
+
+    training_centre = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("training centre"),
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        limit_choices_to={"kind": "training_centre"},
+    )
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=new_reference, editable=False
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name_ar = models.CharField(_("first name (Arabic)"), max_length=100, blank=True)
+    last_name_ar = models.CharField(_("last name (Arabic)"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    nationality = models.CharField(_("nationality"), max_length=2, default="MA")
+    cin = models.CharField(
+        _("national identity card (CIN)"),
+        max_length=8,
+        unique=True,
+        validators=[cin_validator],
+        error_messages={"unique": _("A candidate with this CIN is already registered.")},
+    )
+    passport_number = models.CharField(
+        _("passport number"), max_length=9, blank=True, validators=[passport_validator]
+    )
+    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("International format"))
+    email = models.EmailField(_("e-mail address"), blank=True)
+    residence_region = models.CharField(_("region of residence"), max_length=6)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices)
+    years_experience = models.PositiveSmallIntegerField(
+        _("years of experience"), default=0, validators=[MaxValueValidator(50)]
+    )
+    previous_occupations = models.ManyToManyField(
+        Occupation, verbose_name=_("previous occupations"), blank=True, related_name="+"
+    )
+    preferred_regions = models.JSONField(_("preferred Italian regions"), default=list)
+    earliest_start = models.DateField(_("earliest start date"), null=True, blank=True)
+    status = models.CharField(
+        _("stage"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    status_changed_at = models.DateTimeField(_("stage since"), default=timezone.now)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="candidate",
+    )
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["passport_number"],
+                condition=~models.Q(passport_number=""),
+                name="candidates_unique_passport_number",
+                violation_error_message=_(
+                    "A candidate with this passport number is already registered."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(passport_number="") | models.Q(passport_expiry__isnull=False),
+                name="candidates_passport_has_expiry",
+                violation_error_message=_("Give the passport's expiry date."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["training_centre", "status"]),
+            models.Index(fields=["training_centre", "last_name", "first_name"]),
+            models.Index(fields=["status", "status_changed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name_ar(self) -> str:
+        return f"{self.first_name_ar} {self.last_name_ar}".strip()
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        self.cin = (self.cin or "").strip().upper()
+        self.passport_number = (self.passport_number or "").strip().upper()
+        if self.passport_number and not self.passport_expiry:
+            errors["passport_expiry"] = _("Give the passport's expiry date.")
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,70 @@
+"""Reads of candidate records, scoped to the acting user (DESIGN.md §3).
+
+- IOM coordinators see every candidate;
+- training-centre staff see the candidates of their own centre;
+- a candidate sees their own record;
+- companies and chambers see none of this (the matching issue opens a pseudonymised view).
+"""
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import Role, User
+from thamm.scoping import get_visible_or_404
+from thamm.stages import stage_history
+
+from .models import Candidate
+
+
+def candidate_list(*, user: User, filters: dict | None = None) -> QuerySet[Candidate]:
+    if not user.is_authenticated:
+        return Candidate.objects.none()
+    qs = Candidate.objects.select_related("training_centre")
+    if user.role == Role.IOM:
+        pass
+    elif user.role == Role.CENTRE:
+        qs = qs.filter(training_centre_id=user.membership.organisation_id)
+    elif user.role == Role.CANDIDATE:
+        qs = qs.filter(user=user)
+    else:
+        return Candidate.objects.none()
+    filters = filters or {}
+    if query := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name_ar__icontains=query)
+            | Q(reference__iexact=query)
+            | Q(cin__iexact=query)
+        )
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    if centre := filters.get("centre"):
+        qs = qs.filter(training_centre_id=centre)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def candidate_stage_counts(*, user: User) -> list[tuple[str, str, int]]:
+    """(stage, label, count) of the candidates the user sees, for stages that have any."""
+    counts = dict(
+        candidate_list(user=user).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    return [
+        (value, label, counts[value])
+        for value, label in Candidate.Status.choices
+        if value in counts
+    ]
+
+
+def candidate_get(*, user: User, pk: int) -> Candidate:
+    return get_visible_or_404(
+        candidate_list(user=user).prefetch_related("previous_occupations"), pk=pk
+    )
+
+
+def candidate_stage_history(*, user: User, candidate: Candidate) -> list:
+    """The candidate's moves, oldest first, each with `to_stage_label` for people to read."""
+    get_visible_or_404(candidate_list(user=user), pk=candidate.pk)
+    changes = list(stage_history(obj=candidate))
+    for change in changes:
+        change.to_stage_label = Candidate.Status(change.to_stage).label
+    return changes

@@ -1,0 +1,137 @@
+"""Writes with rules for candidate records: registration, edits and lifecycle moves (DESIGN.md §4)."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, Role, User
+from thamm.audit import audit
+from thamm.exceptions import DomainError
+from thamm.stages import stage_record
+
+from .models import Candidate, Occupation
+
+# Fields a centre (or IOM) may set on a candidate record.
+EDITABLE_FIELDS = [
+    "first_name",
+    "last_name",
+    "first_name_ar",
+    "last_name_ar",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "cin",
+    "passport_number",
+    "passport_expiry",
+    "phone",
+    "email",
+    "residence_region",
+    "education",
+    "years_experience",
+    "preferred_regions",
+    "earliest_start",
+]
+S = Candidate.Status
+# Stages from which a candidate can still leave the scheme (after arrival they are workers).
+ACTIVE_STAGES = {S.REGISTERED, S.IN_TRAINING, S.CERTIFIED, S.AVAILABLE, S.SELECTED, S.PREDEPARTURE}
+
+
+def _check_may_manage(*, candidate_centre_id: int, by: User) -> None:
+    if by.role == Role.IOM:
+        return
+    if by.role == Role.CENTRE and by.membership.organisation_id == candidate_centre_id:
+        return
+    raise DomainError(_("Only the candidate's training centre or IOM can change this record."))
+
+
+def _save(candidate: Candidate, occupations: Iterable[Occupation] | None) -> Candidate:
+    candidate.full_clean()  # a ValidationError names the fields: the form shows it next to them
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError as exc:  # the same CIN or passport registered at the same moment
+        raise DomainError(
+            _("A candidate with this CIN or passport is already registered.")
+        ) from exc
+    if occupations is not None:
+        candidate.previous_occupations.set(occupations)
+    return candidate
+
+
+@transaction.atomic
+def candidate_create(
+    *, centre: Organisation, data: dict, occupations: Iterable[Occupation], by: User
+) -> Candidate:
+    """Register a candidate at `centre`; duplicates by CIN or passport number are refused."""
+    if centre.kind != Organisation.Kind.TRAINING_CENTRE:
+        raise DomainError(_("Candidates are registered by training centres."))
+    _check_may_manage(candidate_centre_id=centre.pk, by=by)
+    candidate = Candidate(
+        training_centre=centre, **{f: data[f] for f in EDITABLE_FIELDS if f in data}
+    )
+    _save(candidate, occupations)
+    stage_record(obj=candidate, from_stage="", to_stage=candidate.status, by=by)
+    audit(actor=by, action="candidate.create", target=candidate)
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(
+    *, candidate: Candidate, data: dict, occupations: Iterable[Occupation], by: User
+) -> Candidate:
+    _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
+    changed = sorted(f for f in EDITABLE_FIELDS if f in data and getattr(candidate, f) != data[f])
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(candidate, field, data[field])
+    _save(candidate, occupations)
+    audit(actor=by, action="candidate.update", target=candidate, detail={"fields": changed})
+    return candidate
+
+
+def _move(
+    *, candidate: Candidate, allowed_from: set, to: str, by: User, note: str = ""
+) -> Candidate:
+    _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.status not in allowed_from:
+        raise DomainError(
+            _("A candidate who is “%(stage)s” cannot move to “%(to)s”.")
+            % {"stage": locked.get_status_display(), "to": S(to).label}
+        )
+    previous = locked.status
+    locked.status = to
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+    stage_record(obj=locked, from_stage=previous, to_stage=to, by=by, note=note)
+    audit(actor=by, action=f"candidate.stage.{to}", target=locked, detail={"from": previous})
+    candidate.status, candidate.status_changed_at = locked.status, locked.status_changed_at
+    return candidate
+
+
+@transaction.atomic
+def candidate_start_training(*, candidate: Candidate, by: User) -> Candidate:
+    """A registered candidate starts the courses."""
+    return _move(candidate=candidate, allowed_from={S.REGISTERED}, to=S.IN_TRAINING, by=by)
+
+
+@transaction.atomic
+def candidate_withdraw(*, candidate: Candidate, by: User, reason: str) -> Candidate:
+    """The candidate leaves the scheme before arriving in Italy; the reason is required."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the withdrawal."))
+    return _move(
+        candidate=candidate, allowed_from=ACTIVE_STAGES, to=S.WITHDRAWN, by=by, note=reason
+    )
+
+
+@transaction.atomic
+def candidate_mark_not_certified(*, candidate: Candidate, by: User, reason: str) -> Candidate:
+    """Training ended without certification; the reason is required."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason why the candidate was not certified."))
+    return _move(
+        candidate=candidate, allowed_from={S.IN_TRAINING}, to=S.NOT_CERTIFIED, by=by, note=reason
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "candidates"
+
+urlpatterns = [
+    path("", views.candidate_list_view, name="list"),
+    path("new/", views.candidate_create_view, name="create"),
+    path("<int:pk>/", views.candidate_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.candidate_edit_view, name="edit"),
+    path("<int:pk>/stage/", views.candidate_stage_view, name="stage"),
+]

@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from thamm.audit import audit
+from thamm.exceptions import DomainError
+from thamm.scoping import role_required
+
+from .forms import CandidateFilterForm, CandidateForm, StageForm
+from .selectors import candidate_get, candidate_list, candidate_stage_history
+from .services import (
+    candidate_create,
+    candidate_mark_not_certified,
+    candidate_start_training,
+    candidate_update,
+    candidate_withdraw,
+)
+
+PAGE_SIZE = 50
+STAGE_ACTIONS = {
+    "start_training": lambda c, by, note: candidate_start_training(candidate=c, by=by),
+    "not_certified": lambda c, by, note: candidate_mark_not_certified(
+        candidate=c, by=by, reason=note
+    ),
+    "withdraw": lambda c, by, note: candidate_withdraw(candidate=c, by=by, reason=note),
+}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@role_required(Role.CENTRE, Role.IOM)
+def candidate_list_view(request: HttpRequest) -> HttpResponse:
+    filters = CandidateFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = Paginator(candidate_list(user=request.user, filters=cleaned), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "candidates/candidate_list.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(Role.CENTRE)
+@require_http_methods(["GET", "POST"])
+def candidate_create_view(request: HttpRequest) -> HttpResponse:
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = candidate_create(
+                centre=request.user.organisation,
+                data=form.cleaned_data,
+                occupations=form.cleaned_data["previous_occupations"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Candidate registered."))
+            return redirect(candidate)
+    return render(request, "candidates/candidate_form.html", {"form": form})
+
+
+@role_required(Role.CENTRE, Role.IOM)
+def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_get(user=request.user, pk=pk)
+    audit(actor=request.user, action="candidate.view", target=candidate)
+    return render(
+        request,
+        "candidates/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "history": candidate_stage_history(user=request.user, candidate=candidate),
+            "stage_form": StageForm(),
+        },
+    )
+
+
+@role_required(Role.CENTRE, Role.IOM)
+@require_http_methods(["GET", "POST"])
+def candidate_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_get(user=request.user, pk=pk)
+    form = CandidateForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate_update(
+                candidate=candidate,
+                data=form.cleaned_data,
+                occupations=form.cleaned_data["previous_occupations"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(candidate)
+    return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate})
+
+
+@role_required(Role.CENTRE, Role.IOM)
+@require_POST
+def candidate_stage_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_get(user=request.user, pk=pk)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an action."))
+        return redirect(candidate)
+    try:
+        STAGE_ACTIONS[form.cleaned_data["action"]](
+            candidate, request.user, form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Stage changed to “%(stage)s”.") % {"stage": candidate.get_status_display()}
+        )
+    return redirect(candidate)

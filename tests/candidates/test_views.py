@@ -1,0 +1,147 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from candidates.models import Candidate
+from tests.factories import CandidateFactory, candidate_form_data
+from thamm.models import AuditEntry
+
+EN = {"accept-language": "en"}
+
+
+@pytest.fixture
+def centre_client(world):
+    client = Client(headers=EN)
+    client.force_login(world.centre)
+    return client
+
+
+def test_centre_registers_a_candidate_through_the_form(world, centre_client):
+    response = centre_client.post(
+        reverse("candidates:create"), candidate_form_data(previous_occupations=["3115"])
+    )
+    candidate = Candidate.objects.get(cin="BK123456")
+    assert response.status_code == 302 and response["Location"] == candidate.get_absolute_url()
+    assert candidate.training_centre == world.centre_org
+    assert candidate.phone == "+212612345678"  # typed 0612345678: stored in E.164
+    assert candidate.last_name_ar == "العلوي"
+    assert candidate.preferred_regions == ["IT-25", "IT-34"]
+    page = centre_client.get(response["Location"]).content.decode()
+    assert "Lombardia, Veneto" in page and "Casablanca-Settat" in page
+    assert "Mechanical engineering technician" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"phone": "12"}, "phone", "Enter a valid phone number."),
+        ({"cin": "12AB"}, "cin", "one or two letters followed by up to six digits"),
+        ({"date_of_birth": "2099-01-01"}, "date_of_birth", "cannot be in the future"),
+        ({"passport_number": "AB1234567"}, "passport_expiry", "expiry date"),
+        (
+            {"passport_number": "AB1234567", "passport_expiry": "2020-01-01"},
+            "passport_expiry",
+            "This passport has expired.",
+        ),
+        ({"preferred_regions": ["IT-62"]}, "preferred_regions", "Select a valid choice"),
+        ({"residence_region": "IT-25"}, "residence_region", "Select a valid choice"),
+        ({"earliest_start": "2020-01-01"}, "earliest_start", "cannot be in the past"),
+        ({"years_experience": "99"}, "years_experience", "less than or equal to 50"),
+        ({"first_name": ""}, "first_name", "This field is required."),
+    ],
+)
+def test_bad_input_is_shown_next_to_its_field_and_nothing_is_saved(
+    world, centre_client, overrides, field, message
+):
+    response = centre_client.post(reverse("candidates:create"), candidate_form_data(**overrides))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors, form.errors
+    assert any(message in error for error in form.errors[field]), form.errors[field]
+    assert not Candidate.objects.filter(cin="BK123456").exists()
+
+
+def test_duplicate_cin_gets_a_clear_message_in_french(world, centre_client):
+    CandidateFactory(training_centre=world.centre_b_org, cin="BK123456")
+    response = centre_client.post(
+        reverse("candidates:create"), candidate_form_data(), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 200
+    with translation.override("fr"):
+        expected = translation.gettext("A candidate with this CIN is already registered.")
+    assert expected != "A candidate with this CIN is already registered."
+    assert response.context["form"].errors["cin"] == [expected]
+    assert Candidate.objects.filter(cin="BK123456").count() == 1
+
+
+def test_centre_edits_its_candidate(world, centre_client):
+    url = reverse("candidates:edit", args=[world.candidate_a.pk])
+    form = centre_client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["previous_occupations"] = ["7412"]
+    data["first_name"] = "Hamza"
+    response = centre_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    world.candidate_a.refresh_from_db()
+    assert world.candidate_a.first_name == "Hamza"
+
+
+def test_stage_change_through_the_page_and_a_missing_reason(world, centre_client):
+    url = reverse("candidates:stage", args=[world.candidate_a.pk])
+    centre_client.post(url, {"action": "start_training"})
+    world.candidate_a.refresh_from_db()
+    assert world.candidate_a.status == "in_training"
+    response = centre_client.post(url, {"action": "withdraw", "note": ""}, follow=True)
+    assert "Give the reason for the withdrawal." in response.content.decode()
+    world.candidate_a.refresh_from_db()
+    assert world.candidate_a.status == "in_training"
+    response = centre_client.post(
+        url, {"action": "withdraw", "note": "Moved to Rabat"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Moved to Rabat" in page and "Withdrawn" in page
+
+
+def test_viewing_a_candidates_identity_is_audited(world):
+    client = Client(headers=EN)
+    client.force_login(world.iom)
+    client.get(reverse("candidates:detail", args=[world.candidate_b.pk]))
+    entry = AuditEntry.objects.get(action="candidate.view")
+    assert entry.actor == world.iom and entry.target_id == str(world.candidate_b.pk)
+
+
+def test_candidate_list_queries_stay_constant_and_it_paginates(
+    world, centre_client, django_assert_max_num_queries
+):
+    CandidateFactory.create_batch(80, training_centre=world.centre_org)
+    with django_assert_max_num_queries(9):
+        response = centre_client.get(reverse("candidates:list"))
+    assert len(response.context["page"].object_list) == 50
+    assert "81 candidates" in response.content.decode()
+    second = centre_client.get(reverse("candidates:list"), {"page": 2})
+    assert len(second.context["page"].object_list) == 31
+
+
+def test_iom_list_filters_by_stage_across_centres(world, django_assert_max_num_queries):
+    CandidateFactory.create_batch(5, training_centre=world.centre_b_org, status="certified")
+    client = Client(headers=EN)
+    client.force_login(world.iom)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("candidates:list"), {"status": "certified"})
+    assert response.context["page"].paginator.count == 5
+    assert world.centre_b_org.name in response.content.decode()
+
+
+def test_candidate_form_offers_the_schemes_regions_only(world, centre_client):
+    form = centre_client.get(reverse("candidates:create")).context["form"]
+    assert [code for code, _ in form.fields["preferred_regions"].choices] == [
+        "IT-25",
+        "IT-45",
+        "IT-34",
+    ]
+    assert len(form.fields["residence_region"].choices) == 13  # 12 Moroccan regions + blank
+    assert datetime.date.today()  # the dates above are relative to today

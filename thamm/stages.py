@@ -1,0 +1,29 @@
+"""The one way to record and read lifecycle moves (DESIGN.md §11)."""
+
+from django.db import models
+from django.db.models import QuerySet
+
+from .models import StageChange
+
+
+def stage_record(
+    *, obj: models.Model, from_stage: str, to_stage: str, by, note: str = ""
+) -> StageChange:
+    """Append who moved `obj` from `from_stage` to `to_stage`, when, and why."""
+    change = StageChange(
+        target_type=obj._meta.label_lower,
+        target_id=str(obj.pk),
+        from_stage=from_stage or "",
+        to_stage=to_stage,
+        by=by if by is not None and by.is_authenticated else None,
+        note=note,
+    )
+    change.save()
+    return change
+
+
+def stage_history(*, obj: models.Model) -> QuerySet[StageChange]:
+    """The moves of one object, oldest first (visibility of `obj` is the caller's selector's job)."""
+    return StageChange.objects.filter(
+        target_type=obj._meta.label_lower, target_id=str(obj.pk)
+    ).select_related("by")
