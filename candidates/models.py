@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from thamm.models import TenantOwned, TimeStampedModel
 from thamm.occupations import OCCUPATIONS, occupation_label
 
-# Moroccan national identity card (Carte d'identité nationale, CIN): one or two letters, then digits.
+# Moroccan identity card (Carte d'identité nationale, CIN): one or two letters, then digits.
 cin_validator = RegexValidator(
     r"^[A-Z]{1,2}[0-9]{3,6}$",
     _("Enter a CIN as on the card: one or two letters followed by up to six digits."),

@@ -1,4 +1,4 @@
-"""Writes with rules for candidate records: registration, edits and lifecycle moves (DESIGN.md §4)."""
+"""Writes with rules for candidate records: registration, edits, lifecycle moves (DESIGN.md §4)."""
 
 from collections.abc import Iterable
 

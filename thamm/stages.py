@@ -23,7 +23,7 @@ def stage_record(
 
 
 def stage_history(*, obj: models.Model) -> QuerySet[StageChange]:
-    """The moves of one object, oldest first (visibility of `obj` is the caller's selector's job)."""
+    """The moves of one object, oldest first (whether `obj` is visible is the selector's job)."""
     return StageChange.objects.filter(
         target_type=obj._meta.label_lower, target_id=str(obj.pk)
     ).select_related("by")
