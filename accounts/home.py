@@ -1,6 +1,6 @@
 """What each role's home page offers: that role's next actions, built from scoped selectors."""
 
-from candidates.selectors import candidate_stage_counts
+from candidates.selectors import candidate_list, candidate_stage_counts
 
 from .models import Role, User
 from .selectors import advisor_assignment_list, companies_assisted_by, invitation_list
@@ -28,6 +28,8 @@ def home_context(*, user: User) -> dict:
         context["assisted_companies"] = list(companies_assisted_by(user=user).order_by("name"))
     if role == Role.IOM:
         context["assignment_count"] = advisor_assignment_list(user=user).count()
+    if role == Role.CANDIDATE:
+        context["record"] = candidate_list(user=user).first()
     if role in (Role.CENTRE, Role.IOM):
         context["candidate_stages"] = candidate_stage_counts(user=user)
     return context

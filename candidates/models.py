@@ -64,6 +64,26 @@ class Candidate(TenantOwned, TimeStampedModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         NOT_CERTIFIED = "not_certified", _("Not certified")
 
+    # What each stage means, for the candidate, in plain words.
+    STAGE_EXPLANATIONS = {
+        Status.REGISTERED: _(
+            "Your training centre has registered you. Your courses have not started yet."
+        ),
+        Status.IN_TRAINING: _(
+            "You are following the courses: mechatronics, Italian language and civic orientation."
+        ),
+        Status.CERTIFIED: _(
+            "You have passed your training. Next, agree to show your profile to companies."
+        ),
+        Status.AVAILABLE: _("Companies in Italy can see your profile and offer you a job."),
+        Status.SELECTED: _("A company has chosen you and you have accepted its offer."),
+        Status.PREDEPARTURE: _("Your visa and your journey to Italy are being prepared."),
+        Status.ARRIVED: _("You have arrived in Italy. Your residence papers are being completed."),
+        Status.EMPLOYED: _("You work in Italy. Welcome!"),
+        Status.WITHDRAWN: _("You have left the programme."),
+        Status.NOT_CERTIFIED: _("Your training ended without the certificate."),
+    }
+
     class Sex(models.TextChoices):
         FEMALE = "F", _("Female")
         MALE = "M", _("Male")
@@ -159,6 +179,10 @@ class Candidate(TenantOwned, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("candidates:detail", kwargs={"pk": self.pk})
+
+    @property
+    def stage_explanation(self) -> str:
+        return self.STAGE_EXPLANATIONS[self.status]
 
     @property
     def full_name(self) -> str:

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from candidates.models import Candidate
 from tests.factories import CandidateFactory, candidate_form_data
@@ -145,3 +146,14 @@ def test_candidate_form_offers_the_schemes_regions_only(world, centre_client):
     ]
     assert len(form.fields["residence_region"].choices) == 13  # 12 Moroccan regions + blank
     assert datetime.date.today()  # the dates above are relative to today
+
+
+def test_candidate_home_explains_their_stage_in_their_language(world):
+    client = Client(headers={"accept-language": "fr"})
+    client.force_login(world.candidate)
+    page = client.get("/").content.decode()
+    with translation.override("fr"):
+        explanation = str(world.candidate_a.stage_explanation)
+        label = world.candidate_a.get_status_display()
+    assert escape(explanation) in page and escape(label) in page
+    assert escape(world.centre_org.name) in page
