@@ -34,10 +34,15 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Invite `email` to `organisation`; returns the invitation and the one-time link.
 
-    Rules: only an admin of that organisation invites; an address that already has an account
-    cannot be invited (people belong to one organisation); one pending invitation per address.
+    Rules: only an admin of that organisation invites colleagues (any staff member of a training
+    centre invites its candidates); an address that already has an account cannot be invited
+    (people belong to one organisation); one pending invitation per address.
     """
-    if not (by.is_org_admin and by.membership.organisation_id == organisation.pk):
+    member_of_org = by.membership is not None and by.membership.organisation_id == organisation.pk
+    if role == Invitation.Role.CANDIDATE:
+        if not member_of_org:
+            raise DomainError(_("Only the candidate's training centre can invite them."))
+    elif not (member_of_org and by.is_org_admin):
         raise DomainError(_("Only an administrator of this organisation can invite colleagues."))
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Invitation.Role.values:
@@ -118,8 +123,11 @@ def invitation_accept(*, invitation_id: int, user: User) -> Invitation:
     if invitation.email.lower() != user.email.lower():
         raise DomainError(_("This invitation was sent to another e-mail address."))
     if invitation.role == Invitation.Role.CANDIDATE:
+        from candidates.services import candidate_link_login  # candidates builds on accounts
+
         user.is_candidate = True
         user.save(update_fields=["is_candidate"])
+        candidate_link_login(invitation=invitation, user=user)
     else:
         if Membership.objects.filter(user=user).exists():
             raise DomainError(_("This account already belongs to an organisation."))

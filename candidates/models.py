@@ -148,6 +148,14 @@ class Candidate(TenantOwned, TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="candidate",
     )
+    login_invitation = models.ForeignKey(
+        "accounts.Invitation",
+        verbose_name=_("login invitation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("candidate")

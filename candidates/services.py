@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Invitation, Organisation, Role, User
+from accounts.services import invitation_create
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.stages import stage_record
@@ -108,6 +109,39 @@ def _move(
     stage_record(obj=locked, from_stage=previous, to_stage=to, by=by, note=note)
     audit(actor=by, action=f"candidate.stage.{to}", target=locked, detail={"from": previous})
     candidate.status, candidate.status_changed_at = locked.status, locked.status_changed_at
+    return candidate
+
+
+@transaction.atomic
+def candidate_invite(*, candidate: Candidate, by: User, base_url: str) -> Invitation:
+    """E-mail the candidate a one-time link to create their own login (in French by default)."""
+    _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
+    if by.role != Role.CENTRE:
+        raise DomainError(_("Only the candidate's training centre can invite them."))
+    if candidate.user_id:
+        raise DomainError(_("This candidate already has a login."))
+    if not candidate.email:
+        raise DomainError(_("Add the candidate's e-mail address first."))
+    invitation, _link = invitation_create(
+        organisation=candidate.training_centre,
+        email=candidate.email,
+        role=Invitation.Role.CANDIDATE,
+        by=by,
+        base_url=base_url,
+    )
+    candidate.login_invitation = invitation
+    candidate.save(update_fields=["login_invitation", "updated_at"])
+    return invitation
+
+
+def candidate_link_login(*, invitation: Invitation, user: User) -> Candidate | None:
+    """Called when a candidate's invitation is used: the new login opens their record."""
+    candidate = Candidate.objects.select_for_update().filter(login_invitation=invitation).first()
+    if candidate is None:
+        return None
+    candidate.user = user
+    candidate.save(update_fields=["user", "updated_at"])
+    audit(actor=user, action="candidate.login_linked", target=candidate)
     return candidate
 
 

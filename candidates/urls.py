@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.candidate_detail_view, name="detail"),
     path("<int:pk>/edit/", views.candidate_edit_view, name="edit"),
     path("<int:pk>/stage/", views.candidate_stage_view, name="stage"),
+    path("<int:pk>/invite/", views.candidate_invite_view, name="invite"),
 ]

@@ -15,6 +15,7 @@ from .forms import CandidateFilterForm, CandidateForm, StageForm
 from .selectors import candidate_get, candidate_list, candidate_stage_history
 from .services import (
     candidate_create,
+    candidate_invite,
     candidate_mark_not_certified,
     candidate_start_training,
     candidate_update,
@@ -113,6 +114,21 @@ def candidate_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect(candidate)
     return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate})
+
+
+@role_required(Role.CENTRE)
+@require_POST
+def candidate_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_get(user=request.user, pk=pk)
+    try:
+        invitation = candidate_invite(
+            candidate=candidate, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    return redirect(candidate)
 
 
 @role_required(Role.CENTRE, Role.IOM)

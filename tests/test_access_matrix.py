@@ -197,6 +197,26 @@ CASES = [
         data=lambda w: {"action": "start_training"},
         id="centre B's candidate",
     ),
+    Case(
+        "candidates:invite",
+        signed_in(403, centre=405),
+        kwargs=lambda w: {"pk": w.candidate_a.pk},
+        id="GET",
+    ),
+    Case(
+        "candidates:invite",
+        signed_in(403, centre=to("/candidates/")),
+        kwargs=lambda w: {"pk": w.candidate_a.pk},
+        method="post",
+        id="centre A's candidate",
+    ),
+    Case(
+        "candidates:invite",
+        signed_in(403, centre=404),
+        kwargs=lambda w: {"pk": w.candidate_b.pk},
+        method="post",
+        id="centre B's candidate",
+    ),
     # --- django-allauth (accounts and MFA) --------------------------------------------------
     Case("account_login", every(to("/"), anonymous=200)),
     Case("account_logout", every(200, anonymous=to("/"))),

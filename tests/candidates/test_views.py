@@ -1,13 +1,15 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from accounts.models import Invitation
 from candidates.models import Candidate
-from tests.factories import CandidateFactory, candidate_form_data
+from tests.factories import CandidateFactory, candidate_form_data, candidate_user, member
 from thamm.models import AuditEntry
 
 EN = {"accept-language": "en"}
@@ -157,3 +159,52 @@ def test_candidate_home_explains_their_stage_in_their_language(world):
         label = world.candidate_a.get_status_display()
     assert escape(explanation) in page and escape(label) in page
     assert escape(world.centre_org.name) in page
+
+
+def test_candidate_invited_from_their_record_signs_up_and_sees_their_own_path(
+    world, centre_client, django_capture_on_commit_callbacks
+):
+    staff = member("training_centre", organisation=world.centre_org, role="staff")
+    record = CandidateFactory(training_centre=world.centre_org, email="salma@example.org")
+    client = Client(headers=EN)
+    client.force_login(staff)  # plain staff may invite their centre's candidates
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("candidates:invite", args=[record.pk]), follow=True)
+    assert "Invitation sent to salma@example.org." in response.content.decode()
+    message = mail.outbox[-1]
+    assert message.to == ["salma@example.org"]
+    link = next(word for word in message.body.split() if "/invite/" in word)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+    visitor = Client(headers={"accept-language": "ar"})
+    visitor.get(path)
+    visitor.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Salma B",
+            "password1": "a-long-enough-pass-42",
+            "password2": "a-long-enough-pass-42",
+        },
+    )
+    record.refresh_from_db()
+    assert record.user is not None and record.user.email == "salma@example.org"
+    assert record.user.role == "candidate"
+    home = visitor.get("/").content.decode()
+    assert 'dir="rtl"' in home and escape(record.get_status_display()) in home
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ({"email": ""}, "Add the candidate's e-mail address first."),
+        ({"email": "x@example.org", "with_login": True}, "This candidate already has a login."),
+    ],
+)
+def test_candidate_invitation_refusals_are_clear(world, centre_client, setup, message):
+    record = CandidateFactory(training_centre=world.centre_org, email=setup["email"])
+    if setup.get("with_login"):
+        record.user = candidate_user()
+        record.save()
+    response = centre_client.post(reverse("candidates:invite", args=[record.pk]), follow=True)
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Invitation.objects.filter(email=setup["email"] or "none").exists()
