@@ -152,6 +152,13 @@ def candidate_start_training(*, candidate: Candidate, by: User) -> Candidate:
 
 
 @transaction.atomic
+def candidate_mark_certified(*, candidate: Candidate, by: User) -> Candidate:
+    """Record the certification. Only `training.services.candidate_certify` calls this, after
+    checking the certification rule against the candidate's results."""
+    return _move(candidate=candidate, allowed_from={S.IN_TRAINING}, to=S.CERTIFIED, by=by)
+
+
+@transaction.atomic
 def candidate_withdraw(*, candidate: Candidate, by: User, reason: str) -> Candidate:
     """The candidate leaves the scheme before arriving in Italy; the reason is required."""
     if not reason.strip():

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.scheme import current_scheme
 from thamm.scoping import role_required
+from training.selectors import certification_check, result_list
 
 from .forms import CandidateFilterForm, CandidateForm, StageForm
 from .selectors import candidate_get, candidate_list, candidate_stage_history
@@ -82,6 +84,7 @@ def candidate_create_view(request: HttpRequest) -> HttpResponse:
 def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_get(user=request.user, pk=pk)
     audit(actor=request.user, action="candidate.view", target=candidate)
+    results = list(result_list(user=request.user, candidate=candidate))
     return render(
         request,
         "candidates/candidate_detail.html",
@@ -89,6 +92,10 @@ def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "candidate": candidate,
             "history": candidate_stage_history(user=request.user, candidate=candidate),
             "stage_form": StageForm(),
+            "results": results,
+            "check": certification_check(
+                candidate=candidate, scheme=current_scheme(), results=results
+            ),
         },
     )
 

@@ -217,6 +217,39 @@ CASES = [
         method="post",
         id="centre B's candidate",
     ),
+    # --- training results and certification -------------------------------------------------
+    Case(
+        "training:result_record",
+        signed_in(403, centre=200, iom=200),
+        kwargs=lambda w: {"pk": w.candidate_a.pk},
+        id="centre A's candidate",
+    ),
+    Case(
+        "training:result_record",
+        signed_in(403, centre=404, iom=200),
+        kwargs=lambda w: {"pk": w.candidate_b.pk},
+        id="centre B's candidate",
+    ),
+    Case(
+        "training:certify",
+        signed_in(403, centre=405, iom=405),
+        kwargs=lambda w: {"pk": w.candidate_a.pk},
+        id="GET",
+    ),
+    Case(
+        "training:certify",
+        signed_in(403, centre=to("/candidates/"), iom=to("/candidates/")),
+        kwargs=lambda w: {"pk": w.candidate_a.pk},
+        method="post",
+        id="centre A's candidate",
+    ),
+    Case(
+        "training:certify",
+        signed_in(403, centre=404, iom=to("/candidates/")),
+        kwargs=lambda w: {"pk": w.candidate_b.pk},
+        method="post",
+        id="centre B's candidate",
+    ),
     # --- django-allauth (accounts and MFA) --------------------------------------------------
     Case("account_login", every(to("/"), anonymous=200)),
     Case("account_logout", every(200, anonymous=to("/"))),

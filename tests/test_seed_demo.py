@@ -30,6 +30,7 @@ def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(db):
         assert user.email in output
         assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
     assert DEMO_PASSWORD in output and "TOTP secret" in output
+    assert "120 demo candidates at the two training centres, 28 certified." in output
 
 
 def test_seed_demo_has_the_scheme_partners(db):
@@ -45,3 +46,18 @@ def test_seed_demo_refuses_to_run_without_debug(db, settings):
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_demo_results_agree_with_the_certification_rule(db):
+    from candidates.models import Candidate
+    from thamm.scheme import current_scheme
+    from training.selectors import certification_check
+
+    _seed()
+    scheme = current_scheme()
+    certified = Candidate.objects.filter(status="certified")
+    assert certified.count() == 28
+    assert all(certification_check(candidate=c, scheme=scheme).ready for c in certified)
+    in_training = Candidate.objects.filter(status="in_training")
+    assert in_training.exists()
+    assert not any(certification_check(candidate=c, scheme=scheme).ready for c in in_training)

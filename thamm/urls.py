@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -111,6 +111,7 @@ def _restore_reference_data():
 
     import_module("thamm.migrations.0003_thamm_plus_scheme").create_thamm_plus(apps, None)
     import_module("candidates.migrations.0002_occupations").create_occupations(apps, None)
+    import_module("training.migrations.0002_catalogue").create_catalogue(apps, None)
 
 
 @pytest.fixture

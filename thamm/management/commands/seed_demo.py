@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from candidates import demo as candidates_demo
+from training import demo as training_demo
 
 
 class Command(BaseCommand):
@@ -26,12 +27,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = accounts_demo.seed()
             candidates = candidates_demo.seed()
+            certified = training_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):"
             )
         )
-        self.stdout.write(f"  {candidates} demo candidates at the two training centres.")
+        self.stdout.write(
+            f"  {candidates} demo candidates at the two training centres, {certified} certified."
+        )
         for login in logins:
             line = f"  {login.role:<22} {login.email:<34} {login.organisation}"
             if login.totp_secret:

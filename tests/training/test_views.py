@@ -1,0 +1,77 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from candidates.services import candidate_start_training
+from tests.factories import CandidateFactory, pass_everything
+from training.models import Result
+
+EN = {"accept-language": "en"}
+
+
+@pytest.fixture
+def centre_client(world):
+    client = Client(headers=EN)
+    client.force_login(world.centre)
+    return client
+
+
+def test_centre_records_a_result_and_sees_what_certification_still_needs(world, centre_client):
+    candidate = world.candidate_a
+    url = reverse("training:result_record", args=[candidate.pk])
+    course = centre_client.get(url).context["form"].fields["course"].queryset.get(code="MEC-PLC")
+    response = centre_client.post(
+        url,
+        {"course": course.pk, "score": "72.5", "attendance": "95", "assessed_on": "2026-06-01"},
+    )
+    assert response.status_code == 302
+    result = Result.objects.get(candidate=candidate, course=course)
+    assert result.passed and result.score == 72.5
+    page = centre_client.get(candidate.get_absolute_url()).content.decode()
+    assert "Automation and PLC programming" in page and "Passed" in page
+    assert "Still needed for certification:" in page
+    assert "Workplace health and safety: no result yet" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"score": "150"}, "score"),
+        ({"attendance": "-1"}, "attendance"),
+        ({"assessed_on": "2999-01-01"}, "assessed_on"),
+        ({"score": ""}, "score"),
+    ],
+)
+def test_bad_result_input_is_shown_and_nothing_saved(world, centre_client, data, field):
+    url = reverse("training:result_record", args=[world.candidate_a.pk])
+    course = centre_client.get(url).context["form"].fields["course"].queryset.get(code="CIV")
+    payload = {"course": course.pk, "score": "70", "attendance": "90", "assessed_on": "2026-06-01"}
+    payload.update(data)
+    response = centre_client.post(url, payload)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Result.objects.exists()
+
+
+def test_certify_button_certifies_a_ready_candidate_and_explains_a_refusal(world, centre_client):
+    candidate = CandidateFactory(training_centre=world.centre_org)
+    candidate_start_training(candidate=candidate, by=world.centre)
+    url = reverse("training:certify", args=[candidate.pk])
+    refused = centre_client.post(url, follow=True).content.decode()
+    assert "Not yet:" in refused
+    pass_everything(candidate)
+    page = centre_client.get(candidate.get_absolute_url()).content.decode()
+    assert "All the conditions for certification are met." in page
+    done = centre_client.post(url, follow=True).content.decode()
+    assert "The candidate is certified." in done
+    candidate.refresh_from_db()
+    assert candidate.status == "certified"
+
+
+def test_candidate_detail_queries_stay_constant(
+    world, centre_client, django_assert_max_num_queries
+):
+    pass_everything(world.candidate_a)
+    with django_assert_max_num_queries(20):
+        response = centre_client.get(world.candidate_a.get_absolute_url())
+    assert len(response.context["results"]) == 8

@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from candidates.forms import DateInput
+from thamm.models import Scheme
+
+from .models import Course
+from .selectors import course_catalogue
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, course: Course) -> str:
+        return f"{course.code} — {course.display_title}"
+
+
+class ResultForm(forms.Form):
+    course = CourseChoiceField(label=_("Course"), queryset=Course.objects.none())
+    score = forms.DecimalField(
+        label=_("Score (0–100)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    attendance = forms.DecimalField(
+        label=_("Attendance (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    cefr_level = forms.ChoiceField(
+        label=_("Italian level attained"),
+        choices=[("", "---------")] + list(Scheme.CEFR.choices),
+        required=False,
+        help_text=_("For the Italian language course only."),
+    )
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = course_catalogue()

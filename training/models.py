@@ -1,0 +1,164 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from thamm.models import Scheme, TenantOwned, TimeStampedModel
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+CEFR_ORDER = [level for level, _label in Scheme.CEFR.choices]
+
+
+def cefr_at_least(level: str, required: str) -> bool:
+    return bool(level) and CEFR_ORDER.index(level) >= CEFR_ORDER.index(required)
+
+
+class Course(models.Model):
+    """One module of the scheme's catalogue (rows made by a data migration; IOM edits in the admin).
+
+    Technical mechatronics modules, Italian language, civic orientation; and the employers' own
+    courses (ethical recruitment, intercultural skills), which candidates do not take.
+    """
+
+    class Kind(models.TextChoices):
+        TECHNICAL = "technical", _("Technical module")
+        LANGUAGE = "language", _("Italian language")
+        CIVIC = "civic", _("Civic orientation")
+        EMPLOYER = "employer", _("Employer course")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    hours = models.PositiveSmallIntegerField(_("hours"))
+    pass_mark = models.DecimalField(
+        _("pass mark"), max_digits=5, decimal_places=2, validators=PERCENT, default=60
+    )
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    is_safety = models.BooleanField(
+        _("workplace health and safety"),
+        default=False,
+        help_text=_("Mandatory for entry as a worker trained in the country of origin."),
+    )
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (see training/catalogue_strings.py)."""
+        return gettext(self.title)
+
+
+class Cohort(TenantOwned, TimeStampedModel):
+    """A group of candidates trained together at one centre, with its dates and trainers."""
+
+    tenant_path = "training_centre"
+
+    training_centre = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("training centre"),
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    trainers = models.CharField(_("trainers"), max_length=300, blank=True)
+    candidates = models.ManyToManyField(
+        "candidates.Candidate", through="Enrolment", related_name="cohorts"
+    )
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_centre", "name"], name="training_cohort_name_per_centre"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="training_cohort_ends_after_start",
+                violation_error_message=_("The cohort cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrolment(TimeStampedModel):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="enrolments"
+    )
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "candidate"], name="training_enrol_once")
+        ]
+
+    def clean(self) -> None:
+        if self.candidate.training_centre_id != self.cohort.training_centre_id:
+            raise ValidationError(_("A cohort only takes candidates of its own centre."))
+
+
+class Result(TenantOwned, TimeStampedModel):
+    """A candidate's assessment in one course: score, attendance, and (Italian) the CEFR level."""
+
+    tenant_path = "candidate__training_centre"
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        verbose_name=_("candidate"),
+        on_delete=models.CASCADE,
+        related_name="results",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="results"
+    )
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=2, validators=PERCENT, null=True, blank=True
+    )
+    attendance = models.DecimalField(
+        _("attendance (%)"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
+    cefr_level = models.CharField(
+        _("Italian level attained"), max_length=2, choices=Scheme.CEFR.choices, blank=True
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    passed = models.BooleanField(_("passed"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["course__kind", "course__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "course"], name="training_one_result")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate.reference} {self.course.code}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.assessed_on and self.assessed_on > timezone.localdate():
+            errors["assessed_on"] = _("The assessment date cannot be in the future.")
+        if self.course_id and self.course.kind == Course.Kind.LANGUAGE:
+            if not self.cefr_level:
+                errors["cefr_level"] = _("Give the Italian level attained (A1–C2).")
+        elif self.score is None:
+            errors["score"] = _("Give the score.")
+        if errors:
+            raise ValidationError(errors)

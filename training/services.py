@@ -1,0 +1,83 @@
+"""Writes with rules for training results and certification."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from candidates.models import Candidate
+from candidates.services import candidate_mark_certified
+from thamm.audit import audit
+from thamm.exceptions import DomainError
+from thamm.scheme import current_scheme
+
+from .models import Course, Result, cefr_at_least
+from .selectors import certification_check
+
+
+def _check_may_record(*, candidate: Candidate, by: User) -> None:
+    if by.role == Role.IOM:
+        return
+    if by.role == Role.CENTRE and by.membership.organisation_id == candidate.training_centre_id:
+        return
+    raise DomainError(_("Only the candidate's training centre or IOM can record results."))
+
+
+def result_passed(*, course: Course, score: Decimal | None, cefr_level: str, scheme) -> bool:
+    if course.kind == Course.Kind.LANGUAGE:
+        return cefr_at_least(cefr_level, scheme.required_italian_level)
+    return score is not None and score >= course.pass_mark
+
+
+@transaction.atomic
+def result_record(
+    *,
+    candidate: Candidate,
+    course: Course,
+    score: Decimal | None,
+    attendance: Decimal,
+    cefr_level: str,
+    assessed_on: date,
+    by: User,
+) -> Result:
+    """Record (or correct) a candidate's result in one course; `passed` follows the pass mark
+    (Italian: the scheme's required CEFR level)."""
+    _check_may_record(candidate=candidate, by=by)
+    if course.kind == Course.Kind.EMPLOYER:
+        raise DomainError(_("Employers' courses have no candidate results."))
+    result = Result.objects.filter(candidate=candidate, course=course).first() or Result(
+        candidate=candidate, course=course
+    )
+    result.score = score
+    result.attendance = attendance
+    result.cefr_level = cefr_level or ""
+    result.assessed_on = assessed_on
+    result.passed = result_passed(
+        course=course, score=score, cefr_level=result.cefr_level, scheme=current_scheme()
+    )
+    result.full_clean()
+    result.save()
+    audit(
+        actor=by,
+        action="result.record",
+        target=candidate,
+        detail={"course": course.code, "passed": result.passed},
+    )
+    return result
+
+
+@transaction.atomic
+def candidate_certify(*, candidate: Candidate, by: User) -> Candidate:
+    """Certify a candidate in training whose results meet the certification rule."""
+    _check_may_record(candidate=candidate, by=by)
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.status != Candidate.Status.IN_TRAINING:
+        raise DomainError(_("Only a candidate in training can be certified."))
+    check = certification_check(candidate=locked, scheme=current_scheme())
+    if not check.ready:
+        raise DomainError(
+            _("Not yet: %(missing)s.") % {"missing": "; ".join(str(m) for m in check.missing)}
+        )
+    return candidate_mark_certified(candidate=candidate, by=by)
