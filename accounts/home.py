@@ -1,6 +1,8 @@
 """What each role's home page offers: that role's next actions, built from scoped selectors."""
 
 from candidates.selectors import candidate_list, candidate_stage_counts
+from thamm.scheme import current_scheme
+from training.selectors import certification_check, result_list
 
 from .models import Role, User
 from .selectors import advisor_assignment_list, companies_assisted_by, invitation_list
@@ -29,7 +31,14 @@ def home_context(*, user: User) -> dict:
     if role == Role.IOM:
         context["assignment_count"] = advisor_assignment_list(user=user).count()
     if role == Role.CANDIDATE:
-        context["record"] = candidate_list(user=user).first()
+        record = candidate_list(user=user).first()
+        context["record"] = record
+        if record is not None:
+            results = list(result_list(user=user, candidate=record))
+            context["results"] = results
+            context["check"] = certification_check(
+                candidate=record, scheme=current_scheme(), results=results
+            )
     if role in (Role.CENTRE, Role.IOM):
         context["candidate_stages"] = candidate_stage_counts(user=user)
     return context

@@ -75,3 +75,26 @@ def test_candidate_detail_queries_stay_constant(
     with django_assert_max_num_queries(20):
         response = centre_client.get(world.candidate_a.get_absolute_url())
     assert len(response.context["results"]) == 8
+
+
+def test_candidate_reads_their_results_and_what_is_missing_in_arabic(world):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    candidate_start_training(candidate=world.candidate_a, by=world.centre)
+    pass_everything(world.candidate_a, skip={"CIV"})
+    pass_everything(world.candidate_b)  # someone else's results
+    client = Client(headers={"accept-language": "ar"})
+    client.force_login(world.candidate)
+    response = client.get("/")
+    page = response.content.decode()
+    with translation.override("ar"):
+        missing = translation.gettext("%(course)s: no result yet") % {
+            "course": translation.gettext("Civic orientation")
+        }
+        safety = translation.gettext("Workplace health and safety")
+    assert 'dir="rtl"' in page
+    assert escape(missing) in page and escape(safety) in page
+    # Their own seven results, nobody else's.
+    assert {r.candidate for r in response.context["results"]} == {world.candidate_a}
+    assert len(response.context["results"]) == 7
