@@ -127,3 +127,17 @@ class StageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to withdraw a candidate or mark them as not certified."),
     )
+
+
+class ConsentForm(forms.Form):
+    notice_version = forms.IntegerField(widget=forms.HiddenInput)
+    accept_notice = forms.BooleanField(
+        label=_("I have read the privacy notice and I accept it."),
+        error_messages={"required": _("To continue, accept the privacy notice.")},
+    )
+    share_with_companies = forms.BooleanField(
+        label=_(
+            "Show my profile to companies in Italy (without my name, until I agree for a company)."
+        ),
+        required=False,
+    )

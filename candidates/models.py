@@ -148,6 +148,11 @@ class Candidate(TenantOwned, TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="candidate",
     )
+    profile_shared = models.BooleanField(
+        _("profile shown to companies"),
+        default=False,
+        help_text=_("The candidate's current choice; their consent records keep the history."),
+    )
     login_invitation = models.ForeignKey(
         "accounts.Invitation",
         verbose_name=_("login invitation"),
@@ -180,6 +185,7 @@ class Candidate(TenantOwned, TimeStampedModel):
             models.Index(fields=["training_centre", "status"]),
             models.Index(fields=["training_centre", "last_name", "first_name"]),
             models.Index(fields=["status", "status_changed_at"]),
+            models.Index(fields=["status", "profile_shared"]),
         ]
 
     def __str__(self) -> str:
@@ -211,3 +217,60 @@ class Candidate(TenantOwned, TimeStampedModel):
             errors["date_of_birth"] = _("The date of birth cannot be in the future.")
         if errors:
             raise ValidationError(errors)
+
+
+class PrivacyNotice(models.Model):
+    """A version of the privacy notice candidates accept; a new version asks for a new consent."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    published_on = models.DateField(_("published on"))
+    body_it = models.TextField(_("text (Italian)"))
+    body_fr = models.TextField(_("text (French)"))
+    body_ar = models.TextField(_("text (Arabic)"))
+    body_en = models.TextField(_("text (English)"))
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.published_on})"
+
+    def body(self, language: str) -> str:
+        return getattr(self, f"body_{language}", "") or self.body_en
+
+
+class ConsentRecord(models.Model):
+    """One consent decision of a candidate: append-only, with time and notice version."""
+
+    class Action(models.TextChoices):
+        GIVE = "give", _("Consent given")
+        WITHDRAW = "withdraw", _("Consent withdrawn")
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="consents", verbose_name=_("candidate")
+    )
+    notice = models.ForeignKey(
+        PrivacyNotice, on_delete=models.PROTECT, verbose_name=_("privacy notice")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    share_with_companies = models.BooleanField(_("profile shown to companies"))
+    recorded_at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["candidate", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} {self.action} v{self.notice_id} {self.recorded_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Consent records are append-only.")
+        super().save(*args, **kwargs)

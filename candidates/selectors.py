@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from thamm.scoping import get_visible_or_404
 from thamm.stages import stage_history
 
-from .models import Candidate
+from .models import Candidate, ConsentRecord, PrivacyNotice
 
 
 def candidate_list(*, user: User, filters: dict | None = None) -> QuerySet[Candidate]:
@@ -68,3 +68,20 @@ def candidate_stage_history(*, user: User, candidate: Candidate) -> list:
     for change in changes:
         change.to_stage_label = Candidate.Status(change.to_stage).label
     return changes
+
+
+def privacy_notice_current() -> PrivacyNotice | None:
+    return PrivacyNotice.objects.order_by("-version").first()
+
+
+def own_candidate_record(*, user: User) -> Candidate | None:
+    """A candidate's own record (None for anyone else, or before the centre links it)."""
+    if not user.is_authenticated or user.role != Role.CANDIDATE:
+        return None
+    return candidate_list(user=user).first()
+
+
+def consent_history(*, user: User, candidate: Candidate) -> QuerySet[ConsentRecord]:
+    """A candidate's consent decisions, newest first, for those who may see the candidate."""
+    visible = candidate_list(user=user).filter(pk=candidate.pk)
+    return ConsentRecord.objects.filter(candidate__in=visible).select_related("notice")

@@ -12,7 +12,7 @@ from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.stages import stage_record
 
-from .models import Candidate, Occupation
+from .models import Candidate, ConsentRecord, Occupation, PrivacyNotice
 
 # Fields a centre (or IOM) may set on a candidate record.
 EDITABLE_FIELDS = [
@@ -93,9 +93,11 @@ def candidate_update(
 
 
 def _move(
-    *, candidate: Candidate, allowed_from: set, to: str, by: User, note: str = ""
+    *, candidate: Candidate, allowed_from: set, to: str, by: User, note: str = "", checked=False
 ) -> Candidate:
-    _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
+    """Move a candidate between stages; `checked`: the caller has already checked who `by` is."""
+    if not checked:
+        _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if locked.status not in allowed_from:
         raise DomainError(
@@ -176,3 +178,71 @@ def candidate_mark_not_certified(*, candidate: Candidate, by: User, reason: str)
     return _move(
         candidate=candidate, allowed_from={S.IN_TRAINING}, to=S.NOT_CERTIFIED, by=by, note=reason
     )
+
+
+def _check_is_the_candidate(*, candidate: Candidate, by: User) -> None:
+    if not (by.is_authenticated and candidate.user_id == by.pk):
+        raise DomainError(_("Only the candidate can give or withdraw their consent."))
+
+
+@transaction.atomic
+def consent_give(
+    *, candidate: Candidate, notice: PrivacyNotice, share_with_companies: bool, by: User
+) -> ConsentRecord:
+    """The candidate accepts the current privacy notice and chooses whether companies see them.
+
+    A certified candidate who shares their profile becomes available to companies; one who stops
+    sharing goes back to certified, hidden from companies at once.
+    """
+    _check_is_the_candidate(candidate=candidate, by=by)
+    if notice.pk != PrivacyNotice.objects.order_by("-version").values_list("pk", flat=True).first():
+        raise DomainError(_("This privacy notice has been replaced: read the new one."))
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    record = ConsentRecord(
+        candidate=locked,
+        notice=notice,
+        action=ConsentRecord.Action.GIVE,
+        share_with_companies=share_with_companies,
+        by=by,
+    )
+    record.save()
+    _set_sharing(locked, share_with_companies, by)
+    candidate.profile_shared, candidate.status = locked.profile_shared, locked.status
+    audit(
+        actor=by,
+        action="consent.give",
+        target=locked,
+        detail={"notice": notice.version, "share_with_companies": share_with_companies},
+    )
+    return record
+
+
+@transaction.atomic
+def consent_withdraw(*, candidate: Candidate, by: User) -> ConsentRecord:
+    """The candidate withdraws their consent: companies stop seeing them in the same transaction."""
+    _check_is_the_candidate(candidate=candidate, by=by)
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    last = locked.consents.select_related("notice").first()
+    if last is None or last.action == ConsentRecord.Action.WITHDRAW:
+        raise DomainError(_("There is no consent to withdraw."))
+    record = ConsentRecord(
+        candidate=locked,
+        notice=last.notice,
+        action=ConsentRecord.Action.WITHDRAW,
+        share_with_companies=False,
+        by=by,
+    )
+    record.save()
+    _set_sharing(locked, False, by)
+    candidate.profile_shared, candidate.status = locked.profile_shared, locked.status
+    audit(actor=by, action="consent.withdraw", target=locked)
+    return record
+
+
+def _set_sharing(candidate: Candidate, share: bool, by: User) -> None:
+    candidate.profile_shared = share
+    candidate.save(update_fields=["profile_shared", "updated_at"])
+    if share and candidate.status == S.CERTIFIED:
+        _move(candidate=candidate, allowed_from={S.CERTIFIED}, to=S.AVAILABLE, by=by, checked=True)
+    elif not share and candidate.status == S.AVAILABLE:
+        _move(candidate=candidate, allowed_from={S.AVAILABLE}, to=S.CERTIFIED, by=by, checked=True)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.candidate_edit_view, name="edit"),
     path("<int:pk>/stage/", views.candidate_stage_view, name="stage"),
     path("<int:pk>/invite/", views.candidate_invite_view, name="invite"),
+    path("me/consent/", views.consent_view, name="consent"),
+    path("me/consent/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
 ]

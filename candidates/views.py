@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,8 +14,15 @@ from thamm.scheme import current_scheme
 from thamm.scoping import role_required
 from training.selectors import certification_check, result_list
 
-from .forms import CandidateFilterForm, CandidateForm, StageForm
-from .selectors import candidate_get, candidate_list, candidate_stage_history
+from .forms import CandidateFilterForm, CandidateForm, ConsentForm, StageForm
+from .selectors import (
+    candidate_get,
+    candidate_list,
+    candidate_stage_history,
+    consent_history,
+    own_candidate_record,
+    privacy_notice_current,
+)
 from .services import (
     candidate_create,
     candidate_invite,
@@ -22,6 +30,8 @@ from .services import (
     candidate_start_training,
     candidate_update,
     candidate_withdraw,
+    consent_give,
+    consent_withdraw,
 )
 
 PAGE_SIZE = 50
@@ -157,3 +167,70 @@ def candidate_stage_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Stage changed to “%(stage)s”.") % {"stage": candidate.get_status_display()}
         )
     return redirect(candidate)
+
+
+def _own_record(request: HttpRequest):
+    candidate = own_candidate_record(user=request.user)
+    if candidate is None:  # the centre has not linked the record yet
+        raise Http404
+    return candidate
+
+
+@role_required(Role.CANDIDATE)
+@require_http_methods(["GET", "POST"])
+def consent_view(request: HttpRequest) -> HttpResponse:
+    """The candidate reads the privacy notice in their language and decides what companies see."""
+    candidate = _own_record(request)
+    notice = privacy_notice_current()
+    if notice is None:
+        raise Http404
+    form = ConsentForm(
+        request.POST or None,
+        initial={
+            "notice_version": notice.version,
+            "share_with_companies": candidate.profile_shared,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["notice_version"] != notice.version:
+            form.add_error(None, _("This privacy notice has been replaced: read the new one."))
+        else:
+            try:
+                consent_give(
+                    candidate=candidate,
+                    notice=notice,
+                    share_with_companies=form.cleaned_data["share_with_companies"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if candidate.profile_shared:
+                    messages.success(request, _("Thank you. Companies can now see your profile."))
+                else:
+                    messages.success(request, _("Thank you. Companies do not see your profile."))
+                return redirect("candidates:consent")
+    return render(
+        request,
+        "candidates/consent.html",
+        {
+            "candidate": candidate,
+            "notice": notice,
+            "notice_text": notice.body(get_language() or "en"),
+            "form": form,
+            "history": consent_history(user=request.user, candidate=candidate)[:50],
+        },
+    )
+
+
+@role_required(Role.CANDIDATE)
+@require_POST
+def consent_withdraw_view(request: HttpRequest) -> HttpResponse:
+    candidate = _own_record(request)
+    try:
+        consent_withdraw(candidate=candidate, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your consent is withdrawn. Companies no longer see you."))
+    return redirect("candidates:consent")

@@ -217,6 +217,14 @@ CASES = [
         method="post",
         id="centre B's candidate",
     ),
+    Case("candidates:consent", signed_in(403, candidate=200), note="the candidate's own record"),
+    Case("candidates:consent_withdraw", signed_in(403, candidate=405), id="GET"),
+    Case(
+        "candidates:consent_withdraw",
+        signed_in(403, candidate=to("/candidates/me/consent/")),
+        method="post",
+        id="POST",
+    ),
     # --- training results and certification -------------------------------------------------
     Case(
         "training:result_record",

@@ -109,6 +109,9 @@ class Enrolment(TimeStampedModel):
             models.UniqueConstraint(fields=["cohort", "candidate"], name="training_enrol_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.candidate_id} in {self.cohort_id}"
+
     def clean(self) -> None:
         if self.candidate.training_centre_id != self.cohort.training_centre_id:
             raise ValidationError(_("A cohort only takes candidates of its own centre."))

@@ -112,6 +112,7 @@ def _restore_reference_data():
     import_module("thamm.migrations.0003_thamm_plus_scheme").create_thamm_plus(apps, None)
     import_module("candidates.migrations.0002_occupations").create_occupations(apps, None)
     import_module("training.migrations.0002_catalogue").create_catalogue(apps, None)
+    import_module("candidates.migrations.0005_privacy_notice_v1").create_notice(apps, None)
 
 
 @pytest.fixture
@@ -119,10 +120,12 @@ def demo(transactional_db):
     """The demo data of `manage.py seed_demo`, in the live server's database."""
     from accounts import demo
     from candidates import demo as candidates_demo
+    from training import demo as training_demo
 
     _restore_reference_data()
     logins = {login.email: login for login in demo.seed()}
     candidates_demo.seed()
+    training_demo.seed()
     return logins
 
 

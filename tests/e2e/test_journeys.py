@@ -150,3 +150,76 @@ def test_centre_registers_a_candidate_and_starts_their_training(visit, demo):
     page.reload()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     tab.check("candidate-detail-ar-375")
+
+
+def test_centre_completes_a_result_and_certifies_the_candidate(visit, demo):
+    from candidates.models import Candidate
+    from thamm.scheme import current_scheme
+    from training.selectors import certification_check
+
+    # A demo candidate who failed exactly one technical module.
+    scheme = current_scheme()
+    trainee = next(
+        c
+        for c in Candidate.objects.filter(status="in_training", cin__startswith="BE")
+        if len(certification_check(candidate=c, scheme=scheme).missing) == 1
+        and c.results.filter(passed=False).exists()
+    )
+    failed = trainee.results.get(passed=False).course
+    tab = visit()
+    page = tab.page
+    sign_in(tab, "staff@casablanca.thamm.example")
+    page.wait_for_url(tab.base_url + "/")
+    tab.goto(f"/candidates/{trainee.pk}/")
+    assert f"{failed.title}: not passed" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Record a result").click()
+    page.wait_for_load_state("load")
+    tab.check("result-form")
+    page.get_by_label("Course").select_option(label=f"{failed.code} — {failed.title}")
+    page.get_by_label("Score (0–100)").fill("81")
+    page.get_by_label("Attendance (%)").fill("92")
+    page.get_by_label("Assessed on").fill("2026-07-01")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("load")
+    assert "All the conditions for certification are met." in page.locator("main").inner_text()
+    page.get_by_role("button", name="Certify").click()
+    page.wait_for_load_state("load")
+    assert "The candidate is certified." in page.locator("main").inner_text()
+    tab.check("candidate-certified")
+
+
+def test_candidate_reads_progress_in_arabic_then_withdraws_and_gives_consent_again(visit, demo):
+    from candidates.models import Candidate
+
+    tab = visit(width=375, height=800)
+    page = tab.page
+    sign_in(tab, "candidate@thamm.example")
+    page.wait_for_url(tab.base_url + "/")
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "دوراتي ونتائجي" in page.locator("main").inner_text()  # "My courses and results"
+    tab.check("candidate-progress-ar")
+    page.get_by_role("link", name="موافقتي").click()  # "My consent"
+    page.wait_for_load_state("load")
+    tab.check("candidate-consent-ar")
+    page.get_by_label("لقد قرأت إشعار الخصوصية وأوافق عليه.").check()
+    page.get_by_role("checkbox", name="اعرض ملفي على الشركات").check()
+    page.get_by_role("button", name="حفظ اختياري").click()
+    page.wait_for_load_state("load")
+    record = Candidate.objects.get(user__email="candidate@thamm.example")
+    assert record.profile_shared
+    page.get_by_role("button", name="سحب موافقتي").click()
+    page.wait_for_load_state("load")
+    assert "تم سحب موافقتك" in page.locator("main").inner_text()
+    record.refresh_from_db()
+    assert not record.profile_shared
+    page.get_by_label("لقد قرأت إشعار الخصوصية وأوافق عليه.").check()
+    page.get_by_role("checkbox", name="اعرض ملفي على الشركات").check()
+    page.get_by_role("button", name="حفظ اختياري").click()
+    page.wait_for_load_state("load")
+    record.refresh_from_db()
+    assert record.profile_shared
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    tab.check("candidate-consent-given-ar")
