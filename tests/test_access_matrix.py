@@ -55,6 +55,14 @@ def _valid_token(w):
     return {"token": invitation_with_token(organisation=w.company_org)[1]}
 
 
+def _result_import(w, centre):
+    from training.models import ResultImport
+
+    return ResultImport.objects.create(
+        training_centre=centre, original_name="r.csv", status="previewed", file="x.upload"
+    )
+
+
 def _grant(w):
     from accounts.selectors import advisor_assignment_list
 
@@ -257,6 +265,33 @@ CASES = [
         kwargs=lambda w: {"pk": w.candidate_b.pk},
         method="post",
         id="centre B's candidate",
+    ),
+    Case("training:results_import", signed_in(403, centre=200)),
+    Case("training:results_template", signed_in(403, centre=200)),
+    Case(
+        "training:results_import_detail",
+        signed_in(403, centre=200, iom=200),
+        kwargs=lambda w: {"pk": _result_import(w, w.centre_org).pk},
+        id="centre A's file",
+    ),
+    Case(
+        "training:results_import_detail",
+        signed_in(403, centre=404, iom=200),
+        kwargs=lambda w: {"pk": _result_import(w, w.centre_b_org).pk},
+        id="centre B's file",
+    ),
+    Case(
+        "training:results_import_confirm",
+        signed_in(403, centre=405),
+        kwargs=lambda w: {"pk": _result_import(w, w.centre_org).pk},
+        id="GET",
+    ),
+    Case(
+        "training:results_import_confirm",
+        signed_in(403, centre=404),
+        kwargs=lambda w: {"pk": _result_import(w, w.centre_b_org).pk},
+        method="post",
+        id="centre B's file",
     ),
     # --- django-allauth (accounts and MFA) --------------------------------------------------
     Case("account_login", every(to("/"), anonymous=200)),

@@ -32,3 +32,10 @@ class ResultForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = course_catalogue()
+
+
+class ResultsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Results file (CSV or XLSX)"),
+        help_text=_("At most 5 MB and 20,000 rows, with the template's columns."),
+    )

@@ -165,3 +165,40 @@ class Result(TenantOwned, TimeStampedModel):
             errors["score"] = _("Give the score.")
         if errors:
             raise ValidationError(errors)
+
+
+def _import_path(instance, filename: str) -> str:
+    # Never served by URL: the file is read back by the import only.
+    return f"imports/results/{instance.training_centre_id}/{timezone.now():%Y%m%d%H%M%S}.upload"
+
+
+class ResultImport(TenantOwned, TimeStampedModel):
+    """An uploaded results file: previewed (dry run) first, imported whole on confirmation."""
+
+    tenant_path = "training_centre"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+        REJECTED = "rejected", _("Has errors: nothing imported")
+
+    training_centre = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="result_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to=_import_path, max_length=200)
+    original_name = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    totals = models.JSONField(default=dict)
+    rows = models.JSONField(default=list)  # the preview: one entry per row, errors first
+
+    class Meta:
+        verbose_name = _("results import")
+        verbose_name_plural = _("results imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

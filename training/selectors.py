@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from candidates.models import Candidate
 from candidates.selectors import candidate_list
 from thamm.models import Scheme
+from thamm.scoping import get_visible_or_404
 
-from .models import Course, Result, cefr_at_least
+from .models import Course, Result, ResultImport, cefr_at_least
 
 MIN_ATTENDANCE = Decimal("80")
 
@@ -76,3 +77,18 @@ def certification_check(
                 % {"attendance": check.attendance}
             )
     return check
+
+
+def result_import_list(*, user: User) -> QuerySet[ResultImport]:
+    """Results files: a centre sees its own, IOM sees all."""
+    if not user.is_authenticated:
+        return ResultImport.objects.none()
+    if user.role == Role.IOM:
+        return ResultImport.objects.all()
+    if user.role == Role.CENTRE:
+        return ResultImport.objects.filter(training_centre_id=user.membership.organisation_id)
+    return ResultImport.objects.none()
+
+
+def result_import_get(*, user: User, pk: int) -> ResultImport:
+    return get_visible_or_404(result_import_list(user=user), pk=pk)

@@ -7,4 +7,14 @@ app_name = "training"
 urlpatterns = [
     path("candidates/<int:pk>/results/", views.result_record_view, name="result_record"),
     path("candidates/<int:pk>/certify/", views.candidate_certify_view, name="certify"),
+    path("results/import/", views.results_import_view, name="results_import"),
+    path("results/import/template.csv", views.results_template_view, name="results_template"),
+    path(
+        "results/import/<int:pk>/", views.results_import_detail_view, name="results_import_detail"
+    ),
+    path(
+        "results/import/<int:pk>/confirm/",
+        views.results_import_confirm_view,
+        name="results_import_confirm",
+    ),
 ]

@@ -1,3 +1,5 @@
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +12,11 @@ from candidates.selectors import candidate_get
 from thamm.exceptions import DomainError
 from thamm.scoping import role_required
 
-from .forms import ResultForm
+from .forms import ResultForm, ResultsUploadForm
+from .imports import results_confirm, results_preview
+from .models import ResultImport
+from .resources import COLUMNS
+from .selectors import result_import_get, result_import_list
 from .services import candidate_certify, result_record
 
 
@@ -45,3 +51,75 @@ def candidate_certify_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The candidate is certified."))
     return redirect(candidate)
+
+
+PREVIEW_ROWS = 500
+
+
+@role_required(Role.CENTRE)
+@require_http_methods(["GET", "POST"])
+def results_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a results file (CSV or XLSX); it is checked, and nothing is imported yet."""
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = results_preview(user=request.user, upload=form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("training:results_import_detail", pk=job.pk)
+    recent = result_import_list(user=request.user).only(
+        "pk", "original_name", "status", "row_count", "created_at"
+    )[:20]
+    return render(
+        request,
+        "training/results_import.html",
+        {"form": form, "recent": recent, "columns": COLUMNS},
+    )
+
+
+@role_required(Role.CENTRE)
+def results_template_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="thamm-results-template.csv"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    writer.writerow(["C-XXXXXX", "MEC-PLC", "72.5", "95", "2026-06-30", ""])
+    writer.writerow(["C-XXXXXX", "ITA", "", "90", "2026-06-30", "A2"])
+    return response
+
+
+@role_required(Role.CENTRE, Role.IOM)
+def results_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = result_import_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "training/results_import_detail.html",
+        {
+            "job": job,
+            "rows": job.rows[:PREVIEW_ROWS],
+            "hidden_rows": max(0, len(job.rows) - PREVIEW_ROWS),
+            "can_confirm": request.user.role == Role.CENTRE
+            and job.status == ResultImport.Status.PREVIEWED,
+        },
+    )
+
+
+@role_required(Role.CENTRE)
+@require_POST
+def results_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = result_import_get(user=request.user, pk=pk)
+    try:
+        job = results_confirm(job=job, user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if job.status == ResultImport.Status.IMPORTED:
+            messages.success(
+                request,
+                _("Imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
+                % job.totals,
+            )
+        else:
+            messages.error(request, _("Some rows have errors now: nothing was imported."))
+    return redirect("training:results_import_detail", pk=job.pk)

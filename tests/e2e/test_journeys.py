@@ -223,3 +223,57 @@ def test_candidate_reads_progress_in_arabic_then_withdraws_and_gives_consent_aga
     assert record.profile_shared
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     tab.check("candidate-consent-given-ar")
+
+
+def test_centre_uploads_an_xlsx_reads_the_preview_confirms_and_certifies(visit, demo, tmp_path):
+    from openpyxl import Workbook
+
+    from candidates.models import Candidate
+    from thamm.scheme import current_scheme
+    from training.selectors import certification_check
+
+    scheme = current_scheme()
+    trainee = next(
+        c
+        for c in Candidate.objects.filter(status="in_training", cin__startswith="BE")
+        if len(certification_check(candidate=c, scheme=scheme).missing) == 1
+        and c.results.filter(passed=False).exists()
+    )
+    failed = trainee.results.get(passed=False).course
+    book = Workbook()
+    book.active.append(
+        ["candidate_reference", "module_code", "score", "attendance", "date", "cefr_level"]
+    )
+    book.active.append([trainee.reference, failed.code, 77, 93, "2026-07-02", ""])
+    book.active.append(["C-NOBODY", "MEC-PLC", 70, 90, "2026-07-02", ""])
+    bad_file, good_file = tmp_path / "with-error.xlsx", tmp_path / "results.xlsx"
+    book.save(bad_file)
+    book.active.delete_rows(3)
+    book.save(good_file)
+
+    tab = visit()
+    page = tab.page
+    sign_in(tab, "staff@casablanca.thamm.example")
+    page.wait_for_url(tab.base_url + "/")
+    page.get_by_role("link", name="Import results").click()
+    page.wait_for_load_state("load")
+    tab.check("results-import")
+    page.get_by_label("Results file (CSV or XLSX)").set_input_files(str(bad_file))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state("load")
+    main = page.locator("main").inner_text()
+    assert "Nothing was imported." in main and "Unknown candidate." in main
+    tab.check("results-preview-rejected")
+    tab.goto("/training/results/import/")
+    page.get_by_label("Results file (CSV or XLSX)").set_input_files(str(good_file))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state("load")
+    assert "Updated" in page.locator("main").inner_text()
+    tab.check("results-preview")
+    page.get_by_role("button", name="Import 1 row").click()
+    page.wait_for_load_state("load")
+    assert "Imported: 0 new, 1 updated, 0 unchanged." in page.locator("main").inner_text()
+    tab.goto(f"/candidates/{trainee.pk}/")
+    page.get_by_role("button", name="Certify").click()
+    page.wait_for_load_state("load")
+    assert "The candidate is certified." in page.locator("main").inner_text()

@@ -1,0 +1,140 @@
+"""The results import: check a file (dry run), show each row's outcome, import all of it or nothing.
+
+Rules: the file is read by content (thamm.tabular); its columns must be exactly the template's; rows
+are checked by the django-import-export resource in a transaction that is always rolled back for a
+preview, and rolled back for a confirmation too if any row fails (all-or-nothing).
+"""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export.results import RowResult
+from tablib import Dataset
+
+from accounts.models import Role, User
+from thamm.audit import audit
+from thamm.exceptions import DomainError
+from thamm.scheme import current_scheme
+from thamm.tabular import Table, read_table
+
+from .models import ResultImport
+from .resources import COLUMN_OF, COLUMNS, ResultResource
+
+OUTCOME = {
+    RowResult.IMPORT_TYPE_NEW: "new",
+    RowResult.IMPORT_TYPE_UPDATE: "update",
+    RowResult.IMPORT_TYPE_SKIP: "unchanged",
+    RowResult.IMPORT_TYPE_INVALID: "error",
+    RowResult.IMPORT_TYPE_ERROR: "error",
+}
+
+
+def check_columns(table: Table) -> None:
+    headers = [h.strip().lower() for h in table.headers]
+    missing = [c for c in COLUMNS if c not in headers]
+    unexpected = [h for h in headers if h not in COLUMNS]
+    duplicated = sorted({h for h in headers if headers.count(h) > 1})
+    if missing or unexpected or duplicated:
+        parts = []
+        if missing:
+            parts.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+        if unexpected:
+            parts.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unexpected)})
+        if duplicated:
+            parts.append(_("repeated columns: %(columns)s") % {"columns": ", ".join(duplicated)})
+        raise DomainError(
+            _("The columns do not match the template (%(problems)s).")
+            % {"problems": "; ".join(parts)}
+        )
+    table.headers = headers
+
+
+def _run(*, table: Table, centre_id: int, dry_run: bool):
+    dataset = Dataset(headers=table.headers)
+    width = len(table.headers)
+    for row in table.rows:
+        dataset.append((row + [""] * width)[:width])
+    resource = ResultResource(
+        centre_id=centre_id, scheme=current_scheme(), line_numbers=table.line_numbers
+    )
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+    )
+    rows = []
+    for index, row_result in enumerate(result.rows):
+        source = table.rows[index] if index < len(table.rows) else []
+        values = dict(zip(table.headers, source, strict=False))
+        errors = []
+        if row_result.validation_error is not None:
+            for field, messages in row_result.validation_error.message_dict.items():
+                column = COLUMN_OF.get(field, "")
+                errors += [{"column": column, "message": str(m)} for m in messages]
+        if row_result.errors:  # an unexpected failure: the details go to the log, not the page
+            errors.append({"column": "", "message": _("This row could not be read.")})
+        rows.append(
+            {
+                "line": table.line_numbers[index],
+                "candidate": values.get("candidate_reference", ""),
+                "module": values.get("module_code", ""),
+                "outcome": OUTCOME.get(row_result.import_type, "error"),
+                "errors": errors,
+            }
+        )
+    totals = dict.fromkeys(("new", "update", "unchanged", "error"), 0)
+    for row in rows:
+        totals[row["outcome"]] += 1
+    # Errors first, then the file's order.
+    rows.sort(key=lambda r: (r["outcome"] != "error", r["line"]))
+    return rows, totals
+
+
+def _check_centre(user: User):
+    if user.role != Role.CENTRE:
+        raise DomainError(_("Results are imported by training centres."))
+    return user.organisation
+
+
+def results_preview(*, user: User, upload) -> ResultImport:
+    """Check an uploaded file and keep it with every row's outcome; nothing is imported yet."""
+    centre = _check_centre(user)
+    table = read_table(upload)
+    check_columns(table)
+    rows, totals = _run(table=table, centre_id=centre.pk, dry_run=True)
+    upload.seek(0)
+    job = ResultImport(
+        training_centre=centre,
+        uploaded_by=user,
+        original_name=(upload.name or "")[:200],
+        status=ResultImport.Status.REJECTED if totals["error"] else ResultImport.Status.PREVIEWED,
+        row_count=len(rows),
+        totals=totals,
+        rows=rows,
+    )
+    job.file.save("upload", ContentFile(upload.read()), save=False)
+    job.save()
+    audit(actor=user, action="results.preview", target=job, detail=totals)
+    return job
+
+
+@transaction.atomic
+def results_confirm(*, job: ResultImport, user: User) -> ResultImport:
+    """Import a checked file whole. It is checked again (the data may have changed since the
+    preview); if any row now fails, nothing is saved and the job says why (status "rejected")."""
+    centre = _check_centre(user)
+    job = ResultImport.objects.select_for_update().get(pk=job.pk, training_centre=centre)
+    if job.status != ResultImport.Status.PREVIEWED:
+        raise DomainError(_("This file cannot be imported (again)."))
+    with job.file.open("rb") as handle:
+        table = read_table(handle)
+    check_columns(table)
+    rows, totals = _run(table=table, centre_id=centre.pk, dry_run=False)
+    job.rows, job.totals = rows, totals
+    # The resource rolled its own transaction back if any row failed: nothing is half-saved.
+    job.status = ResultImport.Status.REJECTED if totals["error"] else ResultImport.Status.IMPORTED
+    job.save(update_fields=["rows", "totals", "status", "updated_at"])
+    audit(actor=user, action=f"results.{job.status}", target=job, detail=totals)
+    return job
