@@ -163,10 +163,11 @@ class ResultResource(resources.ModelResource):
         # Uniqueness is settled without a query per row: within the file by before_import_row,
         # against the database by loading the existing results up front.
         errors = dict(import_validation_errors or {})
+        # The candidate and the course come from the lookups loaded up front: checking that they
+        # exist again would cost two queries per row.
+        exclude = [*errors, "candidate", "course"]
         try:
-            instance.full_clean(
-                exclude=list(errors), validate_unique=False, validate_constraints=False
-            )
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 # A column that could not be read says so once, not also "missing".
