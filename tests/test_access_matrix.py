@@ -55,6 +55,12 @@ def _valid_token(w):
     return {"token": invitation_with_token(organisation=w.company_org)[1]}
 
 
+def _job(organisation):
+    from thamm.models import Job
+
+    return Job.objects.create(kind="test", organisation=organisation)
+
+
 def _result_import(w, centre):
     from training.models import ResultImport
 
@@ -73,6 +79,18 @@ CASES = [
     # --- the portal's own pages ------------------------------------------------------------
     Case("home", every(200)),
     Case("healthz", every(200)),
+    Case(
+        "job_status",
+        signed_in(404, centre=200, iom=200),
+        kwargs=lambda w: {"pk": _job(w.centre_org).pk},
+        id="centre A's job",
+    ),
+    Case(
+        "job_status",
+        signed_in(404, iom=200),
+        kwargs=lambda w: {"pk": _job(w.centre_b_org).pk},
+        id="centre B's job",
+    ),
     Case(
         "set_language",
         every(to("/")),

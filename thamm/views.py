@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,6 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from accounts.home import home_context
+
+from .jobs import job_current_progress, job_get
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(v in ("ok", "not configured") for v in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@login_required
+@require_safe
+@never_cache
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """A background job's state, for the progress bar (static/js/job-progress.js)."""
+    job = job_get(user=request.user, pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": str(job.get_status_display()),
+            "progress": job_current_progress(job),
+            "message": job.message,
+            "finished": job.is_finished,
+        }
     )
 
 

@@ -14,11 +14,17 @@ from tablib import Dataset
 from accounts.models import Role, User
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.jobs import job_create, job_progress, job_update
+from thamm.models import Job
 from thamm.scheme import current_scheme
 from thamm.tabular import Table, read_table
 
 from .models import ResultImport
 from .resources import COLUMN_OF, COLUMNS, ResultResource
+from .tasks import check_results_file, import_results_file
+
+# Files with more rows than this are checked and imported by a Celery worker.
+BACKGROUND_ROWS = 300
 
 OUTCOME = {
     RowResult.IMPORT_TYPE_NEW: "new",
@@ -49,13 +55,16 @@ def check_columns(table: Table) -> None:
     table.headers = headers
 
 
-def _run(*, table: Table, centre_id: int, dry_run: bool):
+def _run(*, table: Table, centre_id: int, dry_run: bool, on_progress=None):
     dataset = Dataset(headers=table.headers)
     width = len(table.headers)
     for row in table.rows:
         dataset.append((row + [""] * width)[:width])
     resource = ResultResource(
-        centre_id=centre_id, scheme=current_scheme(), line_numbers=table.line_numbers
+        centre_id=centre_id,
+        scheme=current_scheme(),
+        line_numbers=table.line_numbers,
+        on_progress=on_progress,
     )
     result = resource.import_data(
         dataset,
@@ -99,42 +108,114 @@ def _check_centre(user: User):
 
 
 def results_preview(*, user: User, upload) -> ResultImport:
-    """Check an uploaded file and keep it with every row's outcome; nothing is imported yet."""
+    """Keep an uploaded file and check it (dry run); nothing is imported yet.
+
+    The columns are checked at once; the rows too for a small file, and in a background job for
+    a large one (the page follows its progress).
+    """
     centre = _check_centre(user)
     table = read_table(upload)
     check_columns(table)
-    rows, totals = _run(table=table, centre_id=centre.pk, dry_run=True)
     upload.seek(0)
     job = ResultImport(
         training_centre=centre,
         uploaded_by=user,
         original_name=(upload.name or "")[:200],
-        status=ResultImport.Status.REJECTED if totals["error"] else ResultImport.Status.PREVIEWED,
-        row_count=len(rows),
-        totals=totals,
-        rows=rows,
+        status=ResultImport.Status.CHECKING,
+        row_count=len(table.rows),
     )
     job.file.save("upload", ContentFile(upload.read()), save=False)
+    if len(table.rows) <= BACKGROUND_ROWS:
+        _finish_check(job, *_run(table=table, centre_id=centre.pk, dry_run=True))
+        audit(actor=user, action="results.preview", target=job, detail=job.totals)
+        return job
+    job.job = job_create(kind="results.check", organisation=centre, by=user)
     job.save()
-    audit(actor=user, action="results.preview", target=job, detail=totals)
+    audit(actor=user, action="results.upload", target=job, detail={"rows": job.row_count})
+    transaction.on_commit(lambda: check_results_file.delay(import_id=job.pk))
     return job
+
+
+def _finish_check(job: ResultImport, rows, totals) -> None:
+    job.rows, job.totals, job.row_count = rows, totals, len(rows)
+    job.status = ResultImport.Status.REJECTED if totals["error"] else ResultImport.Status.PREVIEWED
+    job.save()
+
+
+def _read_stored(job: ResultImport) -> Table:
+    with job.file.open("rb") as handle:
+        table = read_table(handle)
+    check_columns(table)
+    return table
+
+
+def results_check_in_background(*, import_id: int) -> None:
+    """The background half of `results_preview` (the task `check_results_file`). Idempotent."""
+    job = ResultImport.objects.select_related("job").filter(pk=import_id).first()
+    if job is None or job.status != ResultImport.Status.CHECKING:
+        return
+    job_update(job.job_id, status=Job.Status.RUNNING)
+    try:
+        table = _read_stored(job)
+        rows, totals = _run(
+            table=table,
+            centre_id=job.training_centre_id,
+            dry_run=True,
+            on_progress=lambda percent: job_progress(job.job_id, percent),
+        )
+    except DomainError as exc:
+        job.status = ResultImport.Status.FAILED
+        job.save(update_fields=["status", "updated_at"])
+        job_update(job.job_id, status=Job.Status.FAILED, message=exc.message)
+        return
+    _finish_check(job, rows, totals)
+    job_update(job.job_id, status=Job.Status.DONE)
 
 
 @transaction.atomic
 def results_confirm(*, job: ResultImport, user: User) -> ResultImport:
     """Import a checked file whole. It is checked again (the data may have changed since the
-    preview); if any row now fails, nothing is saved and the job says why (status "rejected")."""
+    preview); if any row now fails, nothing is saved and the job says why (status "rejected").
+    A large file is imported in a background job."""
     centre = _check_centre(user)
     job = ResultImport.objects.select_for_update().get(pk=job.pk, training_centre=centre)
     if job.status != ResultImport.Status.PREVIEWED:
         raise DomainError(_("This file cannot be imported (again)."))
-    with job.file.open("rb") as handle:
-        table = read_table(handle)
-    check_columns(table)
-    rows, totals = _run(table=table, centre_id=centre.pk, dry_run=False)
-    job.rows, job.totals = rows, totals
+    job.status = ResultImport.Status.IMPORTING
+    if job.row_count > BACKGROUND_ROWS:
+        job.job = job_create(kind="results.import", organisation=centre, by=user)
+        job.save(update_fields=["status", "job", "updated_at"])
+        transaction.on_commit(lambda: import_results_file.delay(import_id=job.pk, user_id=user.pk))
+        return job
+    job.save(update_fields=["status", "updated_at"])
+    return _import(job, user)
+
+
+def _import(job: ResultImport, user: User, on_progress=None) -> ResultImport:
+    table = _read_stored(job)
+    rows, totals = _run(
+        table=table, centre_id=job.training_centre_id, dry_run=False, on_progress=on_progress
+    )
     # The resource rolled its own transaction back if any row failed: nothing is half-saved.
+    job.rows, job.totals = rows, totals
     job.status = ResultImport.Status.REJECTED if totals["error"] else ResultImport.Status.IMPORTED
     job.save(update_fields=["rows", "totals", "status", "updated_at"])
     audit(actor=user, action=f"results.{job.status}", target=job, detail=totals)
     return job
+
+
+def results_import_in_background(*, import_id: int, user_id: int) -> None:
+    """The background half of `results_confirm` (the task `import_results_file`). Idempotent."""
+    job = ResultImport.objects.filter(pk=import_id).first()
+    if job is None or job.status != ResultImport.Status.IMPORTING:
+        return
+    job_update(job.job_id, status=Job.Status.RUNNING)
+    user = User.objects.filter(pk=user_id).first()
+    try:
+        with transaction.atomic():
+            _import(job, user, on_progress=lambda percent: job_progress(job.job_id, percent))
+    except DomainError as exc:
+        ResultImport.objects.filter(pk=job.pk).update(status=ResultImport.Status.FAILED)
+        job_update(job.job_id, status=Job.Status.FAILED, message=exc.message)
+        return
+    job_update(job.job_id, status=Job.Status.DONE)

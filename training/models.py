@@ -178,7 +178,10 @@ class ResultImport(TenantOwned, TimeStampedModel):
     tenant_path = "training_centre"
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+        IMPORTING = "importing", _("Being imported")
+        FAILED = "failed", _("Could not be processed")
         IMPORTED = "imported", _("Imported")
         REJECTED = "rejected", _("Has errors: nothing imported")
 
@@ -194,6 +197,9 @@ class ResultImport(TenantOwned, TimeStampedModel):
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     totals = models.JSONField(default=dict)
     rows = models.JSONField(default=list)  # the preview: one entry per row, errors first
+    job = models.ForeignKey(
+        "thamm.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("results import")

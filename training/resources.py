@@ -100,8 +100,12 @@ class ResultResource(resources.ModelResource):
         clean_model_instances = True
         report_skipped = True
 
-    def __init__(self, *, centre_id: int, scheme: Scheme, line_numbers: list[int]):
+    def __init__(
+        self, *, centre_id: int, scheme: Scheme, line_numbers: list[int], on_progress=None
+    ):
         super().__init__()
+        self.on_progress = on_progress
+        self.done = 0
         self.scheme = scheme
         self.line_numbers = line_numbers  # the file's line of each data row, for messages
         candidates = Candidate.objects.filter(training_centre_id=centre_id).only(
@@ -133,6 +137,11 @@ class ResultResource(resources.ModelResource):
                 }
             )
         self.seen[key] = line
+
+    def after_import_row(self, row, row_result, **kwargs):
+        self.done += 1
+        if self.on_progress and self.done % 250 == 0:
+            self.on_progress(100 * self.done / max(1, len(self.line_numbers)))
 
     def get_or_init_instance(self, instance_loader, row):
         try:

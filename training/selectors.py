@@ -91,4 +91,4 @@ def result_import_list(*, user: User) -> QuerySet[ResultImport]:
 
 
 def result_import_get(*, user: User, pk: int) -> ResultImport:
-    return get_visible_or_404(result_import_list(user=user), pk=pk)
+    return get_visible_or_404(result_import_list(user=user).select_related("job"), pk=pk)

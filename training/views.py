@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from candidates.selectors import candidate_get
 from thamm.exceptions import DomainError
+from thamm.jobs import job_current_progress
 from thamm.scoping import role_required
 
 from .forms import ResultForm, ResultsUploadForm
@@ -101,6 +102,8 @@ def results_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden_rows": max(0, len(job.rows) - PREVIEW_ROWS),
             "can_confirm": request.user.role == Role.CENTRE
             and job.status == ResultImport.Status.PREVIEWED,
+            "background": job.job,
+            "progress": job_current_progress(job.job) if job.job else 0,
         },
     )
 
@@ -114,7 +117,9 @@ def results_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        if job.status == ResultImport.Status.IMPORTED:
+        if job.status == ResultImport.Status.IMPORTING:
+            messages.info(request, _("The file is being imported: follow the progress below."))
+        elif job.status == ResultImport.Status.IMPORTED:
             messages.success(
                 request,
                 _("Imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")

@@ -277,3 +277,37 @@ def test_centre_uploads_an_xlsx_reads_the_preview_confirms_and_certifies(visit, 
     page.get_by_role("button", name="Certify").click()
     page.wait_for_load_state("load")
     assert "The candidate is certified." in page.locator("main").inner_text()
+
+
+def test_progress_bar_follows_a_background_job_and_reloads_when_it_ends(visit, demo):
+    from accounts.models import Organisation
+    from thamm.jobs import job_progress, job_update
+    from thamm.models import Job
+    from training.models import ResultImport
+
+    centre = Organisation.objects.get(city="Casablanca", kind="training_centre")
+    job = Job.objects.create(kind="results.check", organisation=centre)
+    upload = ResultImport.objects.create(
+        training_centre=centre,
+        original_name="big.xlsx",
+        status="checking",
+        row_count=5000,
+        file="x.upload",
+        job=job,
+    )
+    job_progress(job.pk, 40)
+    tab = visit()
+    page = tab.page
+    sign_in(tab, "staff@casablanca.thamm.example")
+    page.wait_for_url(tab.base_url + "/")
+    tab.goto(f"/training/results/import/{upload.pk}/")
+    bar = page.get_by_role("progressbar")
+    page.wait_for_function("() => document.querySelector('.progress-bar').style.width === '40%'")
+    assert bar.get_attribute("aria-valuenow") == "40"
+    tab.check("job-progress")
+    ResultImport.objects.filter(pk=upload.pk).update(
+        status="previewed", totals={"new": 5000, "update": 0, "unchanged": 0, "error": 0}
+    )
+    job_update(job.pk, status=Job.Status.DONE)
+    page.wait_for_selector("text=Import all 5000 rows", timeout=15_000)
+    assert page.get_by_role("progressbar").count() == 0

@@ -302,3 +302,58 @@ def test_malformed_rows_never_import_partially_or_crash(world, rows):
         with pytest.raises(DomainError):
             results_confirm(job=job, user=world.centre)
         assert Result.objects.count() == before  # nothing half-saved
+
+
+def test_a_large_file_is_checked_and_imported_in_the_background(
+    world, django_capture_on_commit_callbacks
+):
+    candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
+    codes = ["MEC-PLC", "MEC-PNH", "MEC-ELS", "MEC-CNC", "MEC-MNT", "MEC-ROB", "MEC-HSE", "CIV"]
+    lines = [f"{c.reference},{code},70,90,2026-06-01," for c in candidates for code in codes]
+    assert len(lines) == 320  # above the background threshold of 300 rows
+    with django_capture_on_commit_callbacks(execute=True):
+        job = preview(world, csv_file(*lines))
+    job.refresh_from_db()
+    assert job.status == "previewed" and job.totals["new"] == 320
+    assert job.job.status == "done" and job.job.progress == 100
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    status = client.get(reverse("job_status", args=[job.job.pk])).json()
+    assert status["finished"] and status["progress"] == 100
+    with django_capture_on_commit_callbacks(execute=True):
+        job = results_confirm(job=job, user=world.centre)
+    assert job.status == "importing"  # the worker takes it from here
+    job.refresh_from_db()
+    assert job.status == "imported" and job.job.kind == "results.import"
+    assert Result.objects.count() == 320
+
+
+def test_background_check_of_a_file_that_turned_bad_fails_with_its_reason(
+    world, django_capture_on_commit_callbacks
+):
+    candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
+    lines = [
+        f"{c.reference},{code},70,90,2026-06-01,"
+        for c in candidates
+        for code in [
+            "MEC-PLC",
+            "MEC-PNH",
+            "MEC-ELS",
+            "MEC-CNC",
+            "MEC-MNT",
+            "MEC-ROB",
+            "MEC-HSE",
+            "CIV",
+        ]
+    ]
+    job = preview(world, csv_file(*lines))  # the task waits for the commit
+    assert job.status == "checking" and job.job.status == "queued"
+    job.file.save("upload", SimpleUploadedFile("x", b"not,the,columns\n1,2,3\n"), save=True)
+    from training.tasks import check_results_file
+
+    check_results_file.delay(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.job.status == "failed"
+    assert "columns do not match" in job.job.message
+    check_results_file.delay(import_id=job.pk)  # running it again changes nothing
+    assert not Result.objects.exists()
