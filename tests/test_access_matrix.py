@@ -55,6 +55,19 @@ def _valid_token(w):
     return {"token": invitation_with_token(organisation=w.company_org)[1]}
 
 
+def _cohort(centre):
+    import datetime
+
+    from training.models import Cohort
+
+    return Cohort.objects.create(
+        training_centre=centre,
+        name=f"Cohort {Cohort.objects.count()}",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 6, 1),
+    )
+
+
 def _job(organisation):
     from thamm.models import Job
 
@@ -283,6 +296,31 @@ CASES = [
         kwargs=lambda w: {"pk": w.candidate_b.pk},
         method="post",
         id="centre B's candidate",
+    ),
+    Case("training:cohort_list", signed_in(403, centre=200, iom=200)),
+    Case(
+        "training:cohort_detail",
+        signed_in(403, centre=200, iom=200),
+        kwargs=lambda w: {"pk": _cohort(w.centre_org).pk},
+        id="centre A's cohort",
+    ),
+    Case(
+        "training:cohort_detail",
+        signed_in(403, centre=404, iom=200),
+        kwargs=lambda w: {"pk": _cohort(w.centre_b_org).pk},
+        id="centre B's cohort",
+    ),
+    Case(
+        "training:cohort_export",
+        signed_in(403, centre=200, iom=200),
+        kwargs=lambda w: {"pk": _cohort(w.centre_org).pk, "fmt": "xlsx"},
+        id="centre A's cohort",
+    ),
+    Case(
+        "training:cohort_export",
+        signed_in(403, centre=404, iom=200),
+        kwargs=lambda w: {"pk": _cohort(w.centre_b_org).pk, "fmt": "csv"},
+        id="centre B's cohort",
     ),
     Case("training:results_import", signed_in(403, centre=200)),
     Case("training:results_template", signed_in(403, centre=200)),

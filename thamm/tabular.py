@@ -151,3 +151,37 @@ def safe_cell(value) -> str:
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
+
+
+def write_csv(headers: list[str], rows) -> bytes:
+    """CSV (UTF-8 with a byte-order mark, so spreadsheets read accents) with formula-safe cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def write_xlsx(headers: list[str], rows, *, title: str = "Sheet") -> bytes:
+    """XLSX whose every cell is text: nothing a user typed can run as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+
+    def text_cells(values):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+            cell.data_type = "s"  # a string, even when it starts with "="
+            cells.append(cell)
+        return cells
+
+    sheet.append(text_cells(headers))
+    for row in rows:
+        sheet.append(text_cells(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

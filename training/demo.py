@@ -11,7 +11,7 @@ from candidates.demo import CENTRES
 from candidates.models import Candidate
 from thamm.stages import stage_record
 
-from .models import Course, Result
+from .models import Cohort, Course, Enrolment, Result
 from .selectors import course_catalogue
 
 
@@ -37,10 +37,33 @@ def _result(candidate, course, rng, *, passing: bool) -> None:
     )
 
 
+COHORTS = [
+    # (name suffix, start, end, trainers)
+    ("2026-A", datetime.date(2026, 1, 12), datetime.date(2026, 6, 26), "K. Amrani, L. Rossi"),
+    ("2026-B", datetime.date(2026, 3, 2), datetime.date(2026, 8, 28), "S. Bennis, M. Colombo"),
+]
+
+
+def _seed_cohorts(city: str, letters: str) -> None:
+    candidates = list(Candidate.objects.filter(cin__startswith=letters).order_by("cin"))
+    if not candidates:
+        return
+    centre = candidates[0].training_centre
+    for index, (suffix, starts, ends, trainers) in enumerate(COHORTS):
+        cohort, _created = Cohort.objects.get_or_create(
+            training_centre=centre,
+            name=f"{city} {suffix}",
+            defaults={"starts_on": starts, "ends_on": ends, "trainers": trainers},
+        )
+        for candidate in candidates[index::2]:  # every other candidate in each cohort
+            Enrolment.objects.get_or_create(cohort=cohort, candidate=candidate)
+
+
 def seed() -> int:
-    """Create the demo results once; returns how many demo candidates are certified."""
+    """Create the demo cohorts and results once; returns how many demo candidates are certified."""
     mandatory = [c for c in course_catalogue() if c.mandatory]
-    for letters, _region in CENTRES.values():
+    for city, (letters, _region) in CENTRES.items():
+        _seed_cohorts(city, letters)
         trainees = Candidate.objects.filter(cin__startswith=letters).order_by("cin")
         trainees = [c for c in trainees if c.status in ("in_training", "certified")]
         for index, candidate in enumerate(trainees):

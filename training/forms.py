@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.forms import DateInput
 from thamm.models import Scheme
 
-from .models import Course
+from .models import Cohort, Course
 from .selectors import course_catalogue
 
 
@@ -39,3 +39,25 @@ class ResultsUploadForm(forms.Form):
         label=_("Results file (CSV or XLSX)"),
         help_text=_("At most 5 MB and 20,000 rows, with the template's columns."),
     )
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "starts_on", "ends_on", "trainers"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class CandidateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, candidate) -> str:
+        return f"{candidate.last_name} {candidate.first_name} ({candidate.reference})"
+
+
+class EnrolForm(forms.Form):
+    candidates = CandidateChoiceField(
+        label=_("Candidates to enrol"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, enrollable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = enrollable

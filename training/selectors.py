@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -12,7 +13,7 @@ from candidates.selectors import candidate_list
 from thamm.models import Scheme
 from thamm.scoping import get_visible_or_404
 
-from .models import Course, Result, ResultImport, cefr_at_least
+from .models import Cohort, Course, Result, ResultImport, cefr_at_least
 
 MIN_ATTENDANCE = Decimal("80")
 
@@ -92,3 +93,108 @@ def result_import_list(*, user: User) -> QuerySet[ResultImport]:
 
 def result_import_get(*, user: User, pk: int) -> ResultImport:
     return get_visible_or_404(result_import_list(user=user).select_related("job"), pk=pk)
+
+
+def cohort_list(*, user: User) -> QuerySet[Cohort]:
+    """Cohorts: a centre sees its own, IOM sees all."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    qs = Cohort.objects.select_related("training_centre").annotate(size=Count("enrolments"))
+    if user.role == Role.IOM:
+        return qs
+    if user.role == Role.CENTRE:
+        return qs.filter(training_centre_id=user.membership.organisation_id)
+    return Cohort.objects.none()
+
+
+def cohort_get(*, user: User, pk: int) -> Cohort:
+    return get_visible_or_404(cohort_list(user=user), pk=pk)
+
+
+def cohort_members(*, cohort: Cohort) -> QuerySet[Candidate]:
+    """The candidates of a cohort (already checked visible through `cohort_get`)."""
+    return Candidate.objects.filter(enrolments__cohort=cohort).order_by("last_name", "first_name")
+
+
+def cohort_enrollable(*, user: User, cohort: Cohort) -> QuerySet[Candidate]:
+    """The centre's candidates still in training or registered, not yet in this cohort."""
+    return (
+        candidate_list(user=user)
+        .filter(training_centre_id=cohort.training_centre_id)
+        .filter(status__in=[Candidate.Status.REGISTERED, Candidate.Status.IN_TRAINING])
+        .exclude(enrolments__cohort=cohort)
+    )
+
+
+MINISTRY_COLUMNS = [
+    "cognome",
+    "nome",
+    "sesso",
+    "data_nascita",
+    "cittadinanza",
+    "numero_passaporto",
+    "scadenza_passaporto",
+    "documento_identita",
+    "ente_formatore",
+    "percorso",
+    "data_inizio",
+    "data_fine",
+    "ore_formazione",
+    "livello_italiano",
+    "data_certificazione",
+]
+
+
+def cohort_ministry_rows(*, cohort: Cohort, scheme: Scheme) -> list[list[str]]:
+    """The cohort's certified workers, one row each, in the shape the Ministry of Labour's list
+    of workers trained abroad asks for (art. 23 D.Lgs. 286/1998): Italian column names, ISO dates.
+    """
+    from thamm.models import StageChange
+
+    certified = list(
+        cohort_members(cohort=cohort).filter(
+            status__in=[
+                Candidate.Status.CERTIFIED,
+                Candidate.Status.AVAILABLE,
+                Candidate.Status.SELECTED,
+                Candidate.Status.PREDEPARTURE,
+                Candidate.Status.ARRIVED,
+                Candidate.Status.EMPLOYED,
+            ]
+        )
+    )
+    ids = [str(c.pk) for c in certified]
+    certified_on = dict(
+        StageChange.objects.filter(
+            target_type="candidates.candidate", target_id__in=ids, to_stage="certified"
+        ).values_list("target_id", "created_at")
+    )
+    levels = dict(
+        Result.objects.filter(
+            candidate__in=certified, course__kind=Course.Kind.LANGUAGE
+        ).values_list("candidate_id", "cefr_level")
+    )
+    hours = sum(c.hours for c in course_catalogue() if c.mandatory)
+    rows = []
+    for c in certified:
+        when = certified_on.get(str(c.pk))
+        rows.append(
+            [
+                c.last_name,
+                c.first_name,
+                c.sex,
+                c.date_of_birth.isoformat(),
+                c.nationality,
+                c.passport_number,
+                c.passport_expiry.isoformat() if c.passport_expiry else "",
+                c.cin,
+                cohort.training_centre.name,
+                scheme.sector,
+                cohort.starts_on.isoformat(),
+                cohort.ends_on.isoformat(),
+                str(hours),
+                levels.get(c.pk, ""),
+                timezone.localtime(when).date().isoformat() if when else "",
+            ]
+        )
+    return rows

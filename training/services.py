@@ -13,7 +13,7 @@ from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.scheme import current_scheme
 
-from .models import Course, Result, cefr_at_least
+from .models import Cohort, Course, Enrolment, Result, cefr_at_least
 from .selectors import certification_check
 
 
@@ -81,3 +81,30 @@ def candidate_certify(*, candidate: Candidate, by: User) -> Candidate:
             _("Not yet: %(missing)s.") % {"missing": "; ".join(str(m) for m in check.missing)}
         )
     return candidate_mark_certified(candidate=candidate, by=by)
+
+
+@transaction.atomic
+def cohort_create(*, centre, data: dict, by: User) -> Cohort:
+    """A new cohort at the user's own centre."""
+    if not (by.role == Role.CENTRE and by.membership.organisation_id == centre.pk):
+        raise DomainError(_("Cohorts are created by their training centre."))
+    cohort = Cohort(training_centre=centre, **data)
+    cohort.full_clean()
+    cohort.save()
+    audit(actor=by, action="cohort.create", target=cohort)
+    return cohort
+
+
+@transaction.atomic
+def cohort_enrol(*, cohort: Cohort, candidates, by: User) -> int:
+    """Enrol candidates of the cohort's own centre; returns how many were added."""
+    if not (by.role == Role.CENTRE and by.membership.organisation_id == cohort.training_centre_id):
+        raise DomainError(_("Only the cohort's training centre can enrol candidates."))
+    added = 0
+    for candidate in candidates:
+        if candidate.training_centre_id != cohort.training_centre_id:
+            raise DomainError(_("A cohort only takes candidates of its own centre."))
+        _enrolment, created = Enrolment.objects.get_or_create(cohort=cohort, candidate=candidate)
+        added += created
+    audit(actor=by, action="cohort.enrol", target=cohort, detail={"added": added})
+    return added

@@ -1,24 +1,36 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from candidates.selectors import candidate_get
+from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.jobs import job_current_progress
+from thamm.scheme import current_scheme
 from thamm.scoping import role_required
+from thamm.tabular import write_csv, write_xlsx
 
-from .forms import ResultForm, ResultsUploadForm
+from .forms import CohortForm, EnrolForm, ResultForm, ResultsUploadForm
 from .imports import results_confirm, results_preview
 from .models import ResultImport
 from .resources import COLUMNS
-from .selectors import result_import_get, result_import_list
-from .services import candidate_certify, result_record
+from .selectors import (
+    MINISTRY_COLUMNS,
+    cohort_enrollable,
+    cohort_get,
+    cohort_list,
+    cohort_members,
+    cohort_ministry_rows,
+    result_import_get,
+    result_import_list,
+)
+from .services import candidate_certify, cohort_create, cohort_enrol, result_record
 
 
 @role_required(Role.CENTRE, Role.IOM)
@@ -128,3 +140,78 @@ def results_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Some rows have errors now: nothing was imported."))
     return redirect("training:results_import_detail", pk=job.pk)
+
+
+@role_required(Role.CENTRE, Role.IOM)
+@require_http_methods(["GET", "POST"])
+def cohort_list_view(request: HttpRequest) -> HttpResponse:
+    is_centre = request.user.role == Role.CENTRE
+    form = CohortForm(request.POST or None) if is_centre else None
+    if request.method == "POST":
+        if not is_centre:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                cohort = cohort_create(
+                    centre=request.user.organisation, data=form.cleaned_data, by=request.user
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Cohort created."))
+                return redirect("training:cohort_detail", pk=cohort.pk)
+    return render(
+        request,
+        "training/cohort_list.html",
+        {"cohorts": cohort_list(user=request.user)[:200], "form": form},
+    )
+
+
+@role_required(Role.CENTRE, Role.IOM)
+@require_http_methods(["GET", "POST"])
+def cohort_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_get(user=request.user, pk=pk)
+    is_centre = request.user.role == Role.CENTRE
+    form = None
+    if is_centre:
+        enrollable = cohort_enrollable(user=request.user, cohort=cohort)
+        form = EnrolForm(request.POST or None, enrollable=enrollable)
+    if request.method == "POST":
+        if not is_centre:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                added = cohort_enrol(
+                    cohort=cohort, candidates=form.cleaned_data["candidates"], by=request.user
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("%(count)s candidate(s) enrolled.") % {"count": added})
+                return redirect("training:cohort_detail", pk=cohort.pk)
+    return render(
+        request,
+        "training/cohort_detail.html",
+        {"cohort": cohort, "members": cohort_members(cohort=cohort), "form": form},
+    )
+
+
+@role_required(Role.CENTRE, Role.IOM)
+def cohort_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The cohort's certified workers for the Ministry of Labour's list, as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    cohort = cohort_get(user=request.user, pk=pk)
+    rows = cohort_ministry_rows(cohort=cohort, scheme=current_scheme())
+    audit(actor=request.user, action="cohort.export", target=cohort, detail={"rows": len(rows)})
+    if fmt == "csv":
+        content, mime = write_csv(MINISTRY_COLUMNS, rows), "text/csv; charset=utf-8"
+    else:
+        content = write_xlsx(MINISTRY_COLUMNS, rows, title=cohort.name)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-ministry.{fmt}"'
+    return response
