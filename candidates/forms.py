@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thamm.scheme import country_regions, current_scheme, destination_region_choices
 
-from .models import Candidate, Occupation
+from .models import Candidate, CandidateDocument, Occupation
 
 
 class DateInput(forms.DateInput):
@@ -141,3 +141,8 @@ class ConsentForm(forms.Form):
         ),
         required=False,
     )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=CandidateDocument.Kind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), help_text=_("At most 10 MB."))

@@ -274,3 +274,48 @@ class ConsentRecord(models.Model):
         if self.pk is not None:
             raise ValueError("Consent records are append-only.")
         super().save(*args, **kwargs)
+
+
+def _document_path(instance, filename: str) -> str:
+    # A random name in a folder per candidate; never served by URL (views stream it after a check).
+    import uuid
+
+    return f"documents/{instance.candidate_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class CandidateDocument(TimeStampedModel):
+    """A file in a candidate's folder: passport or CIN copy, diploma, CV."""
+
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", _("Passport (copy)")
+        CIN = "cin", _("National identity card (copy)")
+        DIPLOMA = "diploma", _("Diploma or certificate")
+        CV = "cv", _("CV")
+        OTHER = "other", _("Other document")
+
+    TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="documents", verbose_name=_("candidate")
+    )
+    kind = models.CharField(_("document"), max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("candidate document")
+        verbose_name_plural = _("candidate documents")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["candidate", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+    @property
+    def extension(self) -> str:
+        return self.TYPES.get(self.content_type, "bin")

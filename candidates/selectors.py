@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from thamm.scoping import get_visible_or_404
 from thamm.stages import stage_history
 
-from .models import Candidate, ConsentRecord, PrivacyNotice
+from .models import Candidate, CandidateDocument, ConsentRecord, PrivacyNotice
 
 
 def candidate_list(*, user: User, filters: dict | None = None) -> QuerySet[Candidate]:
@@ -85,3 +85,14 @@ def consent_history(*, user: User, candidate: Candidate) -> QuerySet[ConsentReco
     """A candidate's consent decisions, newest first, for those who may see the candidate."""
     visible = candidate_list(user=user).filter(pk=candidate.pk)
     return ConsentRecord.objects.filter(candidate__in=visible).select_related("notice")
+
+
+def document_list(*, user: User, candidate: Candidate) -> QuerySet[CandidateDocument]:
+    """A candidate's documents, for whoever may see the candidate (themself included)."""
+    visible = candidate_list(user=user).filter(pk=candidate.pk)
+    return CandidateDocument.objects.filter(candidate__in=visible).select_related("uploaded_by")
+
+
+def document_get(*, user: User, pk: int) -> CandidateDocument:
+    visible = CandidateDocument.objects.filter(candidate__in=candidate_list(user=user))
+    return get_visible_or_404(visible.select_related("candidate"), pk=pk)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,12 +14,14 @@ from thamm.scheme import current_scheme
 from thamm.scoping import role_required
 from training.selectors import certification_check, result_list
 
-from .forms import CandidateFilterForm, CandidateForm, ConsentForm, StageForm
+from .forms import CandidateFilterForm, CandidateForm, ConsentForm, DocumentForm, StageForm
 from .selectors import (
     candidate_get,
     candidate_list,
     candidate_stage_history,
     consent_history,
+    document_get,
+    document_list,
     own_candidate_record,
     privacy_notice_current,
 )
@@ -32,6 +34,7 @@ from .services import (
     candidate_withdraw,
     consent_give,
     consent_withdraw,
+    document_add,
 )
 
 PAGE_SIZE = 50
@@ -103,6 +106,8 @@ def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "history": candidate_stage_history(user=request.user, candidate=candidate),
             "stage_form": StageForm(),
             "results": results,
+            "documents": document_list(user=request.user, candidate=candidate),
+            "document_form": DocumentForm(),
             "check": certification_check(
                 candidate=candidate, scheme=current_scheme(), results=results
             ),
@@ -234,3 +239,71 @@ def consent_withdraw_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Your consent is withdrawn. Companies no longer see you."))
     return redirect("candidates:consent")
+
+
+@role_required(Role.CANDIDATE)
+@require_http_methods(["GET", "POST"])
+def my_documents_view(request: HttpRequest) -> HttpResponse:
+    """The candidate's own documents: the list, and the form to add one."""
+    candidate = _own_record(request)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_add(
+                candidate=candidate,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect("candidates:my_documents")
+    return render(
+        request,
+        "candidates/my_documents.html",
+        {"form": form, "documents": document_list(user=request.user, candidate=candidate)},
+    )
+
+
+@role_required(Role.CENTRE, Role.IOM)
+@require_POST
+def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff add a document to a candidate's folder (from the candidate's page)."""
+    candidate = candidate_get(user=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(candidate)
+    try:
+        document_add(
+            candidate=candidate,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            by=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Document added."))
+    return redirect(candidate)
+
+
+@role_required(Role.CANDIDATE, Role.CENTRE, Role.IOM)
+def document_download_view(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a document to who may see its candidate; every download is audited."""
+    document = document_get(user=request.user, pk=pk)
+    audit(
+        actor=request.user,
+        action="document.view",
+        target=document.candidate,
+        detail={"document": document.pk},
+    )
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.get_kind_display()}.{document.extension}",
+        content_type=document.content_type,
+    )

@@ -55,6 +55,22 @@ def _valid_token(w):
     return {"token": invitation_with_token(organisation=w.company_org)[1]}
 
 
+def _document(candidate):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from candidates.models import CandidateDocument
+
+    document = CandidateDocument(
+        candidate=candidate,
+        kind="cv",
+        original_name="cv.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    document.file.save("x", SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n"), save=True)
+    return document
+
+
 def _cohort(centre):
     import datetime
 
@@ -257,6 +273,32 @@ CASES = [
         id="centre B's candidate",
     ),
     Case("candidates:consent", signed_in(403, candidate=200), note="the candidate's own record"),
+    Case("candidates:my_documents", signed_in(403, candidate=200)),
+    Case(
+        "candidates:document_upload",
+        signed_in(403, centre=405, iom=405),
+        kwargs=lambda w: {"pk": w.candidate_a.pk},
+        id="GET",
+    ),
+    Case(
+        "candidates:document_upload",
+        signed_in(403, centre=404, iom=to("/candidates/")),
+        kwargs=lambda w: {"pk": w.candidate_b.pk},
+        method="post",
+        id="centre B's candidate",
+    ),
+    Case(
+        "candidates:document_download",
+        signed_in(403, candidate=200, centre=200, iom=200),
+        kwargs=lambda w: {"pk": _document(w.candidate_a).pk},
+        id="centre A's candidate's document",
+    ),
+    Case(
+        "candidates:document_download",
+        signed_in(403, candidate=404, centre=404, iom=200),
+        kwargs=lambda w: {"pk": _document(w.candidate_b).pk},
+        id="centre B's candidate's document",
+    ),
     Case("candidates:consent_withdraw", signed_in(403, candidate=405), id="GET"),
     Case(
         "candidates:consent_withdraw",

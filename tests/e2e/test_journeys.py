@@ -311,3 +311,30 @@ def test_progress_bar_follows_a_background_job_and_reloads_when_it_ends(visit, d
     job_update(job.pk, status=Job.Status.DONE)
     page.wait_for_selector("text=Import all 5000 rows", timeout=15_000)
     assert page.get_by_role("progressbar").count() == 0
+
+
+def test_candidate_uploads_a_document_in_french(visit, demo, tmp_path):
+    from candidates.models import CandidateDocument
+
+    scan = tmp_path / "passeport.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    tab = visit()
+    page = tab.page
+    sign_in(tab, "candidate@thamm.example")
+    page.wait_for_url(tab.base_url + "/")
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="Mes documents").click()
+    page.wait_for_load_state("load")
+    tab.check("candidate-documents-fr")
+    page.get_by_role("combobox", name="Document").select_option("passport")
+    page.get_by_label("Fichier (PDF, JPEG ou PNG)").set_input_files(str(scan))
+    page.get_by_role("button", name="Téléverser").click()
+    page.wait_for_load_state("load")
+    assert "Document ajouté." in page.locator("main").inner_text()
+    assert (
+        CandidateDocument.objects.filter(candidate__user__email="candidate@thamm.example").count()
+        == 1
+    )
+    tab.check("candidate-documents-added-fr")
