@@ -91,9 +91,9 @@ def _job(organisation):
 
 
 def _result_import(w, centre):
-    from training.models import ResultImport
+    from training.models import FileImport
 
-    return ResultImport.objects.create(
+    return FileImport.objects.create(
         training_centre=centre, original_name="r.csv", status="previewed", file="x.upload"
     )
 
@@ -365,6 +365,8 @@ CASES = [
         id="centre B's cohort",
     ),
     Case("training:results_import", signed_in(403, centre=200)),
+    Case("training:candidates_import", signed_in(403, centre=200)),
+    Case("training:candidates_template", signed_in(403, centre=200)),
     Case("training:results_template", signed_in(403, centre=200)),
     Case(
         "training:results_import_detail",

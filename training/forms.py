@@ -40,6 +40,11 @@ class ResultsUploadForm(forms.Form):
         help_text=_("At most 5 MB and 20,000 rows, with the template's columns."),
     )
 
+    def __init__(self, *args, kind: str = "results", **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == "candidates":
+            self.fields["file"].label = _("Candidates file (CSV or XLSX)")
+
 
 class CohortForm(forms.ModelForm):
     class Meta:

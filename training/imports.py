@@ -1,4 +1,5 @@
-"""The results import: check a file (dry run), show each row's outcome, import all of it or nothing.
+"""File imports (results, candidates): check a file (dry run), show each row's outcome, import all
+of it or nothing.
 
 Rules: the file is read by content (thamm.tabular); its columns must be exactly the template's; rows
 are checked by the django-import-export resource in a transaction that is always rolled back for a
@@ -12,6 +13,7 @@ from import_export.results import RowResult
 from tablib import Dataset
 
 from accounts.models import Role, User
+from candidates import resources as candidate_resources
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.jobs import job_create, job_progress, job_update
@@ -19,8 +21,8 @@ from thamm.models import Job
 from thamm.scheme import current_scheme
 from thamm.tabular import Table, read_table
 
-from .models import ResultImport
-from .resources import COLUMN_OF, COLUMNS, ResultResource
+from . import resources as result_resources
+from .models import FileImport
 from .tasks import check_results_file, import_results_file
 
 # Files with more rows than this are checked and imported by a Celery worker.
@@ -35,10 +37,47 @@ OUTCOME = {
 }
 
 
-def check_columns(table: Table) -> None:
+def _describe_result(values: dict) -> str:
+    return f"{values.get('candidate_reference', '')} · {values.get('module_code', '')}"
+
+
+def _describe_candidate(values: dict) -> str:
+    name = f"{values.get('last_name', '')} {values.get('first_name', '')}".strip()
+    return f"{name} · {values.get('cin', '').upper()}"
+
+
+# What each kind of file is made of: its columns, the resource that reads its rows, and how a row
+# is named in the preview.
+KINDS = {
+    FileImport.Kind.RESULTS: (
+        result_resources.COLUMNS,
+        result_resources.COLUMN_OF,
+        lambda **kw: result_resources.ResultResource(
+            centre_id=kw["centre_id"],
+            scheme=kw["scheme"],
+            line_numbers=kw["line_numbers"],
+            on_progress=kw["on_progress"],
+        ),
+        _describe_result,
+    ),
+    FileImport.Kind.CANDIDATES: (
+        candidate_resources.COLUMNS,
+        candidate_resources.COLUMN_OF,
+        lambda **kw: candidate_resources.CandidateResource(**kw),
+        _describe_candidate,
+    ),
+}
+
+
+def columns_of(kind: str) -> list[str]:
+    return KINDS[kind][0]
+
+
+def check_columns(table: Table, kind: str = FileImport.Kind.RESULTS) -> None:
+    columns = columns_of(kind)
     headers = [h.strip().lower() for h in table.headers]
-    missing = [c for c in COLUMNS if c not in headers]
-    unexpected = [h for h in headers if h not in COLUMNS]
+    missing = [c for c in columns if c not in headers]
+    unexpected = [h for h in headers if h not in columns]
     duplicated = sorted({h for h in headers if headers.count(h) > 1})
     if missing or unexpected or duplicated:
         parts = []
@@ -55,15 +94,17 @@ def check_columns(table: Table) -> None:
     table.headers = headers
 
 
-def _run(*, table: Table, centre_id: int, dry_run: bool, on_progress=None):
+def _run(*, kind: str, table: Table, centre_id: int, dry_run: bool, by=None, on_progress=None):
+    _columns, column_of, make_resource, describe = KINDS[kind]
     dataset = Dataset(headers=table.headers)
     width = len(table.headers)
     for row in table.rows:
         dataset.append((row + [""] * width)[:width])
-    resource = ResultResource(
+    resource = make_resource(
         centre_id=centre_id,
         scheme=current_scheme(),
         line_numbers=table.line_numbers,
+        by=by,
         on_progress=on_progress,
     )
     result = resource.import_data(
@@ -80,15 +121,14 @@ def _run(*, table: Table, centre_id: int, dry_run: bool, on_progress=None):
         errors = []
         if row_result.validation_error is not None:
             for field, messages in row_result.validation_error.message_dict.items():
-                column = COLUMN_OF.get(field, "")
+                column = column_of.get(field, "")
                 errors += [{"column": column, "message": str(m)} for m in messages]
         if row_result.errors:  # an unexpected failure: the details go to the log, not the page
             errors.append({"column": "", "message": _("This row could not be read.")})
         rows.append(
             {
                 "line": table.line_numbers[index],
-                "candidate": values.get("candidate_reference", ""),
-                "module": values.get("module_code", ""),
+                "item": describe(values),
                 "outcome": OUTCOME.get(row_result.import_type, "error"),
                 "errors": errors,
             }
@@ -103,11 +143,11 @@ def _run(*, table: Table, centre_id: int, dry_run: bool, on_progress=None):
 
 def _check_centre(user: User):
     if user.role != Role.CENTRE:
-        raise DomainError(_("Results are imported by training centres."))
+        raise DomainError(_("Files are imported by training centres."))
     return user.organisation
 
 
-def results_preview(*, user: User, upload) -> ResultImport:
+def import_preview(*, user: User, upload, kind: str = FileImport.Kind.RESULTS) -> FileImport:
     """Keep an uploaded file and check it (dry run); nothing is imported yet.
 
     The columns are checked at once; the rows too for a small file, and in a background job for
@@ -115,56 +155,61 @@ def results_preview(*, user: User, upload) -> ResultImport:
     """
     centre = _check_centre(user)
     table = read_table(upload)
-    check_columns(table)
+    check_columns(table, kind)
     upload.seek(0)
-    job = ResultImport(
+    job = FileImport(
+        kind=kind,
         training_centre=centre,
         uploaded_by=user,
         original_name=(upload.name or "")[:200],
-        status=ResultImport.Status.CHECKING,
+        status=FileImport.Status.CHECKING,
         row_count=len(table.rows),
     )
     job.file.save("upload", ContentFile(upload.read()), save=False)
     if len(table.rows) <= BACKGROUND_ROWS:
-        _finish_check(job, *_run(table=table, centre_id=centre.pk, dry_run=True))
-        audit(actor=user, action="results.preview", target=job, detail=job.totals)
+        _finish_check(
+            job, *_run(kind=kind, table=table, centre_id=centre.pk, dry_run=True, by=user)
+        )
+        audit(actor=user, action=f"{kind}.preview", target=job, detail=job.totals)
         return job
-    job.job = job_create(kind="results.check", organisation=centre, by=user)
+    job.job = job_create(kind=f"{kind}.check", organisation=centre, by=user)
     job.save()
-    audit(actor=user, action="results.upload", target=job, detail={"rows": job.row_count})
+    audit(actor=user, action=f"{kind}.upload", target=job, detail={"rows": job.row_count})
     transaction.on_commit(lambda: check_results_file.delay(import_id=job.pk))
     return job
 
 
-def _finish_check(job: ResultImport, rows, totals) -> None:
+def _finish_check(job: FileImport, rows, totals) -> None:
     job.rows, job.totals, job.row_count = rows, totals, len(rows)
-    job.status = ResultImport.Status.REJECTED if totals["error"] else ResultImport.Status.PREVIEWED
+    job.status = FileImport.Status.REJECTED if totals["error"] else FileImport.Status.PREVIEWED
     job.save()
 
 
-def _read_stored(job: ResultImport) -> Table:
+def _read_stored(job: FileImport) -> Table:
     with job.file.open("rb") as handle:
         table = read_table(handle)
-    check_columns(table)
+    check_columns(table, job.kind)
     return table
 
 
-def results_check_in_background(*, import_id: int) -> None:
-    """The background half of `results_preview` (the task `check_results_file`). Idempotent."""
-    job = ResultImport.objects.select_related("job").filter(pk=import_id).first()
-    if job is None or job.status != ResultImport.Status.CHECKING:
+def import_check_in_background(*, import_id: int) -> None:
+    """The background half of `import_preview` (the task `check_results_file`). Idempotent."""
+    job = FileImport.objects.select_related("job").filter(pk=import_id).first()
+    if job is None or job.status != FileImport.Status.CHECKING:
         return
     job_update(job.job_id, status=Job.Status.RUNNING)
     try:
         table = _read_stored(job)
         rows, totals = _run(
+            kind=job.kind,
             table=table,
             centre_id=job.training_centre_id,
             dry_run=True,
+            by=job.uploaded_by,
             on_progress=lambda percent: job_progress(job.job_id, percent),
         )
     except DomainError as exc:
-        job.status = ResultImport.Status.FAILED
+        job.status = FileImport.Status.FAILED
         job.save(update_fields=["status", "updated_at"])
         job_update(job.job_id, status=Job.Status.FAILED, message=exc.message)
         return
@@ -173,17 +218,17 @@ def results_check_in_background(*, import_id: int) -> None:
 
 
 @transaction.atomic
-def results_confirm(*, job: ResultImport, user: User) -> ResultImport:
+def import_confirm(*, job: FileImport, user: User) -> FileImport:
     """Import a checked file whole. It is checked again (the data may have changed since the
     preview); if any row now fails, nothing is saved and the job says why (status "rejected").
     A large file is imported in a background job."""
     centre = _check_centre(user)
-    job = ResultImport.objects.select_for_update().get(pk=job.pk, training_centre=centre)
-    if job.status != ResultImport.Status.PREVIEWED:
+    job = FileImport.objects.select_for_update().get(pk=job.pk, training_centre=centre)
+    if job.status != FileImport.Status.PREVIEWED:
         raise DomainError(_("This file cannot be imported (again)."))
-    job.status = ResultImport.Status.IMPORTING
+    job.status = FileImport.Status.IMPORTING
     if job.row_count > BACKGROUND_ROWS:
-        job.job = job_create(kind="results.import", organisation=centre, by=user)
+        job.job = job_create(kind=f"{job.kind}.import", organisation=centre, by=user)
         job.save(update_fields=["status", "job", "updated_at"])
         transaction.on_commit(lambda: import_results_file.delay(import_id=job.pk, user_id=user.pk))
         return job
@@ -191,23 +236,28 @@ def results_confirm(*, job: ResultImport, user: User) -> ResultImport:
     return _import(job, user)
 
 
-def _import(job: ResultImport, user: User, on_progress=None) -> ResultImport:
+def _import(job: FileImport, user: User, on_progress=None) -> FileImport:
     table = _read_stored(job)
     rows, totals = _run(
-        table=table, centre_id=job.training_centre_id, dry_run=False, on_progress=on_progress
+        kind=job.kind,
+        table=table,
+        centre_id=job.training_centre_id,
+        dry_run=False,
+        by=user,
+        on_progress=on_progress,
     )
     # The resource rolled its own transaction back if any row failed: nothing is half-saved.
     job.rows, job.totals = rows, totals
-    job.status = ResultImport.Status.REJECTED if totals["error"] else ResultImport.Status.IMPORTED
+    job.status = FileImport.Status.REJECTED if totals["error"] else FileImport.Status.IMPORTED
     job.save(update_fields=["rows", "totals", "status", "updated_at"])
-    audit(actor=user, action=f"results.{job.status}", target=job, detail=totals)
+    audit(actor=user, action=f"{job.kind}.{job.status}", target=job, detail=totals)
     return job
 
 
-def results_import_in_background(*, import_id: int, user_id: int) -> None:
-    """The background half of `results_confirm` (the task `import_results_file`). Idempotent."""
-    job = ResultImport.objects.filter(pk=import_id).first()
-    if job is None or job.status != ResultImport.Status.IMPORTING:
+def import_run_in_background(*, import_id: int, user_id: int) -> None:
+    """The background half of `import_confirm` (the task `import_results_file`). Idempotent."""
+    job = FileImport.objects.filter(pk=import_id).first()
+    if job is None or job.status != FileImport.Status.IMPORTING:
         return
     job_update(job.job_id, status=Job.Status.RUNNING)
     user = User.objects.filter(pk=user_id).first()
@@ -215,7 +265,7 @@ def results_import_in_background(*, import_id: int, user_id: int) -> None:
         with transaction.atomic():
             _import(job, user, on_progress=lambda percent: job_progress(job.job_id, percent))
     except DomainError as exc:
-        ResultImport.objects.filter(pk=job.pk).update(status=ResultImport.Status.FAILED)
+        FileImport.objects.filter(pk=job.pk).update(status=FileImport.Status.FAILED)
         job_update(job.job_id, status=Job.Status.FAILED, message=exc.message)
         return
     job_update(job.job_id, status=Job.Status.DONE)

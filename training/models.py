@@ -169,11 +169,17 @@ class Result(TenantOwned, TimeStampedModel):
 
 def _import_path(instance, filename: str) -> str:
     # Never served by URL: the file is read back by the import only.
-    return f"imports/results/{instance.training_centre_id}/{timezone.now():%Y%m%d%H%M%S}.upload"
+    stamp = f"{timezone.now():%Y%m%d%H%M%S}"
+    return f"imports/{instance.kind}/{instance.training_centre_id}/{stamp}.upload"
 
 
-class ResultImport(TenantOwned, TimeStampedModel):
-    """An uploaded results file: previewed (dry run) first, imported whole on confirmation."""
+class FileImport(TenantOwned, TimeStampedModel):
+    """An uploaded file of results or of candidates: previewed (dry run) first, imported whole on
+    confirmation."""
+
+    class Kind(models.TextChoices):
+        RESULTS = "results", _("Results")
+        CANDIDATES = "candidates", _("Candidates")
 
     tenant_path = "training_centre"
 
@@ -185,8 +191,9 @@ class ResultImport(TenantOwned, TimeStampedModel):
         IMPORTED = "imported", _("Imported")
         REJECTED = "rejected", _("Has errors: nothing imported")
 
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.RESULTS)
     training_centre = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="result_imports"
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="file_imports"
     )
     uploaded_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -202,8 +209,8 @@ class ResultImport(TenantOwned, TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = _("results import")
-        verbose_name_plural = _("results imports")
+        verbose_name = _("file import")
+        verbose_name_plural = _("file imports")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

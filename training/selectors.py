@@ -13,7 +13,7 @@ from candidates.selectors import candidate_list
 from thamm.models import Scheme
 from thamm.scoping import get_visible_or_404
 
-from .models import Cohort, Course, Result, ResultImport, cefr_at_least
+from .models import Cohort, Course, FileImport, Result, cefr_at_least
 
 MIN_ATTENDANCE = Decimal("80")
 
@@ -80,19 +80,19 @@ def certification_check(
     return check
 
 
-def result_import_list(*, user: User) -> QuerySet[ResultImport]:
+def file_import_list(*, user: User) -> QuerySet[FileImport]:
     """Results files: a centre sees its own, IOM sees all."""
     if not user.is_authenticated:
-        return ResultImport.objects.none()
+        return FileImport.objects.none()
     if user.role == Role.IOM:
-        return ResultImport.objects.all()
+        return FileImport.objects.all()
     if user.role == Role.CENTRE:
-        return ResultImport.objects.filter(training_centre_id=user.membership.organisation_id)
-    return ResultImport.objects.none()
+        return FileImport.objects.filter(training_centre_id=user.membership.organisation_id)
+    return FileImport.objects.none()
 
 
-def result_import_get(*, user: User, pk: int) -> ResultImport:
-    return get_visible_or_404(result_import_list(user=user).select_related("job"), pk=pk)
+def file_import_get(*, user: User, pk: int) -> FileImport:
+    return get_visible_or_404(file_import_list(user=user).select_related("job"), pk=pk)
 
 
 def cohort_list(*, user: User) -> QuerySet[Cohort]:

@@ -13,9 +13,9 @@ from django.db import OperationalError
     time_limit=21 * 60,
 )
 def check_results_file(*, import_id: int) -> None:
-    from .imports import results_check_in_background
+    from .imports import import_check_in_background
 
-    results_check_in_background(import_id=import_id)
+    import_check_in_background(import_id=import_id)
 
 
 @shared_task(
@@ -27,6 +27,6 @@ def check_results_file(*, import_id: int) -> None:
     time_limit=21 * 60,
 )
 def import_results_file(*, import_id: int, user_id: int) -> None:
-    from .imports import results_import_in_background
+    from .imports import import_run_in_background
 
-    results_import_in_background(import_id=import_id, user_id=user_id)
+    import_run_in_background(import_id=import_id, user_id=user_id)

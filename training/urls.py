@@ -12,6 +12,12 @@ urlpatterns = [
     path("cohorts/<int:pk>/ministry.<str:fmt>", views.cohort_export_view, name="cohort_export"),
     path("results/import/", views.results_import_view, name="results_import"),
     path("results/import/template.csv", views.results_template_view, name="results_template"),
+    path("candidates/import/", views.candidates_import_view, name="candidates_import"),
+    path(
+        "candidates/import/template.csv",
+        views.candidates_template_view,
+        name="candidates_template",
+    ),
     path(
         "results/import/<int:pk>/", views.results_import_detail_view, name="results_import_detail"
     ),

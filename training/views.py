@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,9 +18,8 @@ from thamm.scoping import role_required
 from thamm.tabular import write_csv, write_xlsx
 
 from .forms import CohortForm, EnrolForm, ResultForm, ResultsUploadForm
-from .imports import results_confirm, results_preview
-from .models import ResultImport
-from .resources import COLUMNS
+from .imports import columns_of, import_confirm, import_preview
+from .models import FileImport
 from .selectors import (
     MINISTRY_COLUMNS,
     cohort_enrollable,
@@ -27,8 +27,8 @@ from .selectors import (
     cohort_list,
     cohort_members,
     cohort_ministry_rows,
-    result_import_get,
-    result_import_list,
+    file_import_get,
+    file_import_list,
 )
 from .services import candidate_certify, cohort_create, cohort_enrol, result_record
 
@@ -69,42 +69,98 @@ def candidate_certify_view(request: HttpRequest, pk: int) -> HttpResponse:
 PREVIEW_ROWS = 500
 
 
-@role_required(Role.CENTRE)
-@require_http_methods(["GET", "POST"])
-def results_import_view(request: HttpRequest) -> HttpResponse:
-    """Upload a results file (CSV or XLSX); it is checked, and nothing is imported yet."""
-    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+TEMPLATE_EXAMPLES = {
+    FileImport.Kind.RESULTS: [
+        ["C-XXXXXX", "MEC-PLC", "72.5", "95", "2026-06-30", ""],
+        ["C-XXXXXX", "ITA", "", "90", "2026-06-30", "A2"],
+    ],
+    FileImport.Kind.CANDIDATES: [
+        [
+            "Youssef",
+            "Alaoui",
+            "يوسف",
+            "العلوي",
+            "1998-04-12",
+            "M",
+            "BK123456",
+            "",
+            "",
+            "0612345678",
+            "youssef@example.org",
+            "MA-06",
+            "technician",
+            "3",
+            "3115;7223",
+            "Lombardia;Veneto",
+            "",
+        ],
+    ],
+}
+
+
+def _upload_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload a file (CSV or XLSX); it is checked, and nothing is imported yet."""
+    form = ResultsUploadForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
-            job = results_preview(user=request.user, upload=form.cleaned_data["file"])
+            job = import_preview(user=request.user, upload=form.cleaned_data["file"], kind=kind)
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
             return redirect("training:results_import_detail", pk=job.pk)
-    recent = result_import_list(user=request.user).only(
-        "pk", "original_name", "status", "row_count", "created_at"
-    )[:20]
+    recent = (
+        file_import_list(user=request.user)
+        .filter(kind=kind)
+        .only("pk", "original_name", "status", "row_count", "created_at")[:20]
+    )
     return render(
         request,
         "training/results_import.html",
-        {"form": form, "recent": recent, "columns": COLUMNS},
+        {
+            "form": form,
+            "recent": recent,
+            "columns": columns_of(kind),
+            "kind": kind,
+            "template_url": reverse(f"training:{kind}_template"),
+        },
     )
+
+
+def _template_response(kind: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="thamm-{kind}-template.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(columns_of(kind))
+    writer.writerows(TEMPLATE_EXAMPLES[kind])
+    return response
+
+
+@role_required(Role.CENTRE)
+@require_http_methods(["GET", "POST"])
+def results_import_view(request: HttpRequest) -> HttpResponse:
+    return _upload_view(request, FileImport.Kind.RESULTS)
+
+
+@role_required(Role.CENTRE)
+@require_http_methods(["GET", "POST"])
+def candidates_import_view(request: HttpRequest) -> HttpResponse:
+    return _upload_view(request, FileImport.Kind.CANDIDATES)
 
 
 @role_required(Role.CENTRE)
 def results_template_view(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="thamm-results-template.csv"'
-    writer = csv.writer(response)
-    writer.writerow(COLUMNS)
-    writer.writerow(["C-XXXXXX", "MEC-PLC", "72.5", "95", "2026-06-30", ""])
-    writer.writerow(["C-XXXXXX", "ITA", "", "90", "2026-06-30", "A2"])
-    return response
+    return _template_response(FileImport.Kind.RESULTS)
+
+
+@role_required(Role.CENTRE)
+def candidates_template_view(request: HttpRequest) -> HttpResponse:
+    return _template_response(FileImport.Kind.CANDIDATES)
 
 
 @role_required(Role.CENTRE, Role.IOM)
 def results_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = result_import_get(user=request.user, pk=pk)
+    job = file_import_get(user=request.user, pk=pk)
     return render(
         request,
         "training/results_import_detail.html",
@@ -113,7 +169,7 @@ def results_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": job.rows[:PREVIEW_ROWS],
             "hidden_rows": max(0, len(job.rows) - PREVIEW_ROWS),
             "can_confirm": request.user.role == Role.CENTRE
-            and job.status == ResultImport.Status.PREVIEWED,
+            and job.status == FileImport.Status.PREVIEWED,
             "background": job.job,
             "progress": job_current_progress(job.job) if job.job else 0,
         },
@@ -123,15 +179,15 @@ def results_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.CENTRE)
 @require_POST
 def results_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = result_import_get(user=request.user, pk=pk)
+    job = file_import_get(user=request.user, pk=pk)
     try:
-        job = results_confirm(job=job, user=request.user)
+        job = import_confirm(job=job, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        if job.status == ResultImport.Status.IMPORTING:
+        if job.status == FileImport.Status.IMPORTING:
             messages.info(request, _("The file is being imported: follow the progress below."))
-        elif job.status == ResultImport.Status.IMPORTED:
+        elif job.status == FileImport.Status.IMPORTED:
             messages.success(
                 request,
                 _("Imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")

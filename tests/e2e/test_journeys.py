@@ -283,11 +283,11 @@ def test_progress_bar_follows_a_background_job_and_reloads_when_it_ends(visit, d
     from accounts.models import Organisation
     from thamm.jobs import job_progress, job_update
     from thamm.models import Job
-    from training.models import ResultImport
+    from training.models import FileImport
 
     centre = Organisation.objects.get(city="Casablanca", kind="training_centre")
     job = Job.objects.create(kind="results.check", organisation=centre)
-    upload = ResultImport.objects.create(
+    upload = FileImport.objects.create(
         training_centre=centre,
         original_name="big.xlsx",
         status="checking",
@@ -305,7 +305,7 @@ def test_progress_bar_follows_a_background_job_and_reloads_when_it_ends(visit, d
     page.wait_for_function("() => document.querySelector('.progress-bar').style.width === '40%'")
     assert bar.get_attribute("aria-valuenow") == "40"
     tab.check("job-progress")
-    ResultImport.objects.filter(pk=upload.pk).update(
+    FileImport.objects.filter(pk=upload.pk).update(
         status="previewed", totals={"new": 5000, "update": 0, "unchanged": 0, "error": 0}
     )
     job_update(job.pk, status=Job.Status.DONE)

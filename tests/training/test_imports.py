@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from tests.factories import CandidateFactory
 from thamm.exceptions import DomainError
 from thamm.tabular import safe_cell
-from training.imports import results_confirm, results_preview
-from training.models import Result, ResultImport
+from training.imports import import_confirm, import_preview
+from training.models import FileImport, Result
 
 HEADER = "candidate_reference,module_code,score,attendance,date,cefr_level"
 
@@ -35,7 +35,7 @@ def xlsx_file(rows, name="results.xlsx") -> SimpleUploadedFile:
 
 
 def preview(world, upload):
-    return results_preview(user=world.centre, upload=upload)
+    return import_preview(user=world.centre, upload=upload)
 
 
 def test_good_csv_is_previewed_then_imported_whole(world):
@@ -50,7 +50,7 @@ def test_good_csv_is_previewed_then_imported_whole(world):
         "error": 0,
     }
     assert not Result.objects.exists()  # a preview saves nothing
-    job = results_confirm(job=job, user=world.centre)
+    job = import_confirm(job=job, user=world.centre)
     assert job.status == "imported"
     assert {(r.course.code, r.passed) for r in Result.objects.all()} == {
         ("MEC-PLC", True),
@@ -74,7 +74,7 @@ def test_good_xlsx_with_date_cells_and_semicolon_free_numbers(world):
         ),
     )
     assert job.totals["new"] == 2 and job.totals["error"] == 0
-    results_confirm(job=job, user=world.centre)
+    import_confirm(job=job, user=world.centre)
     hse = Result.objects.get(course__code="MEC-HSE")
     assert not hse.passed  # 65 < the safety pass mark of 70
     assert Result.objects.get(course__code="CIV").score == 80.5
@@ -82,7 +82,7 @@ def test_good_xlsx_with_date_cells_and_semicolon_free_numbers(world):
 
 def test_second_upload_reports_updates_and_unchanged_rows(world):
     ref = world.candidate_a.reference
-    results_confirm(
+    import_confirm(
         job=preview(
             world, csv_file(f"{ref},MEC-PLC,75,90,2026-06-01,", f"{ref},CIV,70,90,2026-06-01,")
         ),
@@ -92,7 +92,7 @@ def test_second_upload_reports_updates_and_unchanged_rows(world):
         world, csv_file(f"{ref},MEC-PLC,80,90,2026-06-01,", f"{ref},CIV,70,90,2026-06-01,")
     )
     assert job.totals == {"new": 0, "update": 1, "unchanged": 1, "error": 0}
-    results_confirm(job=job, user=world.centre)
+    import_confirm(job=job, user=world.centre)
     assert Result.objects.get(course__code="MEC-PLC").score == 80
 
 
@@ -120,7 +120,7 @@ def test_mixed_file_lists_each_error_by_row_and_column_and_imports_nothing(world
     assert (7, "cefr_level", "Give the Italian level attained (A1–C2).") in problems
     assert (8, "module_code", "The same candidate and module are already on row 2.") in problems
     with pytest.raises(DomainError):
-        results_confirm(job=job, user=world.centre)
+        import_confirm(job=job, user=world.centre)
     assert not Result.objects.exists()
 
 
@@ -135,7 +135,7 @@ def test_confirmation_checks_again_and_saves_nothing_if_a_row_now_fails(world):
     )
     assert job.status == "previewed"
     candidate.delete()  # the candidate is gone between preview and confirmation
-    job = results_confirm(job=job, user=world.centre)
+    job = import_confirm(job=job, user=world.centre)
     assert job.status == "rejected"
     assert not Result.objects.exists()
 
@@ -155,7 +155,7 @@ def test_confirmation_checks_again_and_saves_nothing_if_a_row_now_fails(world):
 def test_bad_files_get_a_clear_message_and_change_nothing(world, upload, message):
     with pytest.raises(DomainError, match=message):
         preview(world, upload)
-    assert not ResultImport.objects.exists() and not Result.objects.exists()
+    assert not FileImport.objects.exists() and not Result.objects.exists()
 
 
 def test_too_many_rows_is_refused(world):
@@ -177,7 +177,7 @@ def test_xlsx_with_a_million_empty_rows_gets_a_clear_message(world):
     upload = SimpleUploadedFile("big.xlsx", buffer.getvalue())
     with pytest.raises(DomainError, match="delete the empty rows"):
         preview(world, upload)
-    assert not ResultImport.objects.exists()
+    assert not FileImport.objects.exists()
 
 
 def test_xlsx_bomb_is_refused(world):
@@ -222,7 +222,7 @@ def test_the_page_shows_the_preview_and_confirms(world):
         reverse("training:results_import"),
         {"file": csv_file(f"{ref},CIV,70,90,2026-06-01,", f"{ref},XX,1,1,2026-06-01,")},
     )
-    job = ResultImport.objects.get()
+    job = FileImport.objects.get()
     assert response["Location"] == reverse("training:results_import_detail", args=[job.pk])
     page = client.get(response["Location"]).content.decode()
     assert "module_code" in page and job.status == "rejected"
@@ -231,7 +231,7 @@ def test_the_page_shows_the_preview_and_confirms(world):
     good = client.post(
         reverse("training:results_import"), {"file": csv_file(f"{ref},CIV,70,90,2026-06-01,")}
     )
-    good_job = ResultImport.objects.get(status="previewed")
+    good_job = FileImport.objects.get(status="previewed")
     confirm = reverse("training:results_import_confirm", args=[good_job.pk])
     assert confirm in client.get(good["Location"]).content.decode()
     client.post(confirm)
@@ -246,7 +246,7 @@ def test_template_download_has_the_columns(world):
     client = Client()
     client.force_login(world.centre)
     response = client.get(reverse("training:results_template"))
-    assert response.content.decode().splitlines()[0] == HEADER
+    assert response.content.decode("utf-8-sig").splitlines()[0] == HEADER
 
 
 cells = st.one_of(
@@ -297,10 +297,10 @@ def test_malformed_rows_never_import_partially_or_crash(world, rows):
         return
     assert Result.objects.count() == before  # a preview never saves
     if job.status == "previewed":
-        results_confirm(job=job, user=world.centre)
+        import_confirm(job=job, user=world.centre)
     else:
         with pytest.raises(DomainError):
-            results_confirm(job=job, user=world.centre)
+            import_confirm(job=job, user=world.centre)
         assert Result.objects.count() == before  # nothing half-saved
 
 
@@ -321,7 +321,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
     status = client.get(reverse("job_status", args=[job.job.pk])).json()
     assert status["finished"] and status["progress"] == 100
     with django_capture_on_commit_callbacks(execute=True):
-        job = results_confirm(job=job, user=world.centre)
+        job = import_confirm(job=job, user=world.centre)
     assert job.status == "importing"  # the worker takes it from here
     job.refresh_from_db()
     assert job.status == "imported" and job.job.kind == "results.import"

@@ -1,0 +1,81 @@
+"""Candidates by file: the same rules as the form, all or nothing."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from candidates.models import Candidate
+from tests.factories import CandidateFactory
+from thamm.stages import stage_history
+from training.imports import import_confirm, import_preview
+
+HEADER = (
+    "first_name,last_name,first_name_ar,last_name_ar,date_of_birth,sex,cin,passport_number,"
+    "passport_expiry,phone,email,residence_region,education,years_experience,occupations,"
+    "preferred_regions,earliest_start"
+)
+GOOD = [
+    "Youssef,Alaoui,يوسف,العلوي,1998-04-12,M,bk123456,,,0612345678,y@example.org,"
+    "Casablanca-Settat,technician,3,3115;7223,Lombardia;veneto,",
+    "Salma,Bennani,,,1999-05-01,F,AB12345,XY1234567,2031-01-01,+212 661 234 567,,MA-01,"
+    "specialised,1,,IT-45,",
+]
+
+NO_PASSPORT = GOOD[1].replace("XY1234567,2031-01-01", ",")
+
+
+def upload(*lines):
+    return SimpleUploadedFile("c.csv", ("\n".join([HEADER, *lines]) + "\n").encode())
+
+
+def test_a_good_file_registers_every_candidate_with_its_history(world):
+    job = import_preview(user=world.centre, upload=upload(*GOOD), kind="candidates")
+    assert job.status == "previewed" and job.totals["new"] == 2
+    assert Candidate.objects.count() == 2  # the world's two; the preview saved nothing
+    job = import_confirm(job=job, user=world.centre)
+    assert job.status == "imported"
+    youssef = Candidate.objects.get(cin="BK123456")
+    assert youssef.training_centre == world.centre_org and youssef.phone == "+212612345678"
+    assert youssef.preferred_regions == ["IT-25", "IT-34"] and youssef.residence_region == "MA-06"
+    assert set(youssef.previous_occupations.values_list("isco_code", flat=True)) == {"3115", "7223"}
+    assert [c.to_stage for c in stage_history(obj=youssef)] == ["registered"]
+    assert Candidate.objects.get(cin="AB12345").passport_number == "XY1234567"
+
+
+def test_duplicates_and_bad_values_are_reported_by_row_and_nothing_is_registered(world):
+    CandidateFactory(training_centre=world.centre_b_org, cin="ZZ99999")  # another centre's
+    lines = [
+        GOOD[0],
+        GOOD[0].replace("Youssef", "Copy"),  # the same CIN again
+        GOOD[1].replace("AB12345", "ZZ99999"),  # a CIN registered elsewhere
+        NO_PASSPORT.replace("AB12345", "CD12345").replace("IT-45", "Lazio"),
+        NO_PASSPORT.replace("AB12345", "EF12345").replace("+212 661 234 567", "12"),
+        NO_PASSPORT.replace("AB12345", "GH12345").replace("MA-01", "Atlantis"),
+    ]
+    job = import_preview(user=world.centre, upload=upload(*lines), kind="candidates")
+    assert job.status == "rejected" and job.totals["error"] == 5
+    problems = {(r["line"], e["column"]) for r in job.rows for e in r["errors"]}
+    assert {
+        (3, "cin"),
+        (4, "cin"),
+        (5, "preferred_regions"),
+        (6, "phone"),
+        (7, "residence_region"),
+    } <= problems
+    messages = " ".join(e["message"] for r in job.rows for e in r["errors"])
+    assert "This CIN is already on row 2." in messages
+    assert "A candidate with this CIN is already registered." in messages
+    assert not Candidate.objects.filter(cin="BK123456").exists()
+
+
+def test_the_page_imports_candidates_after_the_preview(world):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    response = client.post(reverse("training:candidates_import"), {"file": upload(*GOOD)})
+    detail = client.get(response["Location"]).content.decode()
+    assert "Alaoui Youssef · BK123456" in detail
+    job_pk = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+    client.post(reverse("training:results_import_confirm", args=[job_pk]))
+    assert Candidate.objects.filter(cin__in=["BK123456", "AB12345"]).count() == 2
+    template = client.get(reverse("training:candidates_template")).content.decode("utf-8-sig")
+    assert template.splitlines()[0] == HEADER
