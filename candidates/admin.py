@@ -9,5 +9,13 @@ class CandidateAdmin(admin.ModelAdmin):
     list_filter = ["status", "training_centre"]
     list_select_related = ["training_centre"]
     search_fields = ["reference", "last_name", "first_name", "cin"]
-    raw_id_fields = ["user"]
-    readonly_fields = ["reference", "status", "status_changed_at"]
+    # Stage, consent and ownership change only through the portal's services (recorded, audited).
+    readonly_fields = [
+        "reference",
+        "status",
+        "status_changed_at",
+        "profile_shared",
+        "user",
+        "training_centre",
+        "login_invitation",
+    ]

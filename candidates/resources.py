@@ -7,9 +7,11 @@ occupations are lists separated by ";" (region codes or names; ISCO-08 codes).
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from thamm.audit import audit
 from thamm.scheme import country_regions, destination_region_choices
 from thamm.stages import stage_record
 
@@ -194,6 +196,12 @@ class CandidateResource(resources.ModelResource):
             errors["previous_occupations"] = [str(exc)]
         if not instance.preferred_regions and "preferred_regions" not in errors:
             errors["preferred_regions"] = [_("This field is required.")]
+        # The form's rules for a new record (candidates.forms.CandidateForm).
+        today = timezone.localdate()
+        if instance.passport_expiry and instance.passport_expiry < today:
+            errors.setdefault("passport_expiry", [_("This passport has expired.")])
+        if instance.earliest_start and instance.earliest_start < today:
+            errors.setdefault("earliest_start", [_("The start date cannot be in the past.")])
         if errors:
             raise ValidationError(errors)
 
@@ -204,6 +212,9 @@ class CandidateResource(resources.ModelResource):
     def after_save_instance(self, instance, row, **kwargs):
         if not kwargs.get("dry_run"):
             stage_record(obj=instance, from_stage="", to_stage=instance.status, by=self.by)
+            audit(
+                actor=self.by, action="candidate.create", target=instance, detail={"by_file": True}
+            )
 
     def after_import_row(self, row, row_result, **kwargs):
         self.done += 1

@@ -47,11 +47,13 @@ def _check_may_manage(*, candidate_centre_id: int, by: User) -> None:
     raise DomainError(_("Only the candidate's training centre or IOM can change this record."))
 
 
-def _save(candidate: Candidate, occupations: Iterable[Occupation] | None) -> Candidate:
+def _save(
+    candidate: Candidate, occupations: Iterable[Occupation] | None, update_fields=None
+) -> Candidate:
     candidate.full_clean()  # a ValidationError names the fields: the form shows it next to them
     try:
         with transaction.atomic():
-            candidate.save()
+            candidate.save(update_fields=update_fields)
     except IntegrityError as exc:  # the same CIN or passport registered at the same moment
         raise DomainError(
             _("A candidate with this CIN or passport is already registered.")
@@ -82,14 +84,17 @@ def candidate_create(
 def candidate_update(
     *, candidate: Candidate, data: dict, occupations: Iterable[Occupation], by: User
 ) -> Candidate:
+    """Change a record's details. The row is locked and only the editable fields are written, so
+    a stage or consent change made meanwhile (by the candidate, say) is never overwritten."""
     _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
-    changed = sorted(f for f in EDITABLE_FIELDS if f in data and getattr(candidate, f) != data[f])
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    changed = sorted(f for f in EDITABLE_FIELDS if f in data and getattr(locked, f) != data[f])
     for field in EDITABLE_FIELDS:
         if field in data:
-            setattr(candidate, field, data[field])
-    _save(candidate, occupations)
-    audit(actor=by, action="candidate.update", target=candidate, detail={"fields": changed})
-    return candidate
+            setattr(locked, field, data[field])
+    _save(locked, occupations, update_fields=[*EDITABLE_FIELDS, "updated_at"])
+    audit(actor=by, action="candidate.update", target=locked, detail={"fields": changed})
+    return locked
 
 
 def _move(
@@ -156,8 +161,18 @@ def candidate_start_training(*, candidate: Candidate, by: User) -> Candidate:
 @transaction.atomic
 def candidate_mark_certified(*, candidate: Candidate, by: User) -> Candidate:
     """Record the certification. Only `training.services.candidate_certify` calls this, after
-    checking the certification rule against the candidate's results."""
-    return _move(candidate=candidate, allowed_from={S.IN_TRAINING}, to=S.CERTIFIED, by=by)
+    checking the certification rule against the candidate's results. A candidate who already
+    agreed to be shown to companies becomes available at once."""
+    _move(candidate=candidate, allowed_from={S.IN_TRAINING}, to=S.CERTIFIED, by=by)
+    if Candidate.objects.filter(pk=candidate.pk, profile_shared=True).exists():
+        _move(
+            candidate=candidate,
+            allowed_from={S.CERTIFIED},
+            to=S.AVAILABLE,
+            by=by,
+            note="consent given before certification",
+        )
+    return candidate
 
 
 @transaction.atomic
@@ -165,9 +180,11 @@ def candidate_withdraw(*, candidate: Candidate, by: User, reason: str) -> Candid
     """The candidate leaves the scheme before arriving in Italy; the reason is required."""
     if not reason.strip():
         raise DomainError(_("Give the reason for the withdrawal."))
-    return _move(
-        candidate=candidate, allowed_from=ACTIVE_STAGES, to=S.WITHDRAWN, by=by, note=reason
-    )
+    _move(candidate=candidate, allowed_from=ACTIVE_STAGES, to=S.WITHDRAWN, by=by, note=reason)
+    # Someone who left the scheme is shown to no company, whatever they had chosen.
+    Candidate.objects.filter(pk=candidate.pk).update(profile_shared=False)
+    candidate.profile_shared = False
+    return candidate
 
 
 @transaction.atomic

@@ -20,6 +20,9 @@ MAX_ROWS = 20_000
 MAX_SCANNED_ROWS = 200_000
 # An XLSX whose content would unpack to more than this is refused (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Columns read from a sheet: openpyxl pads each row to the sheet's last used column, which a
+# hostile file puts at XFD (16,384 columns); nothing we import has more than a few dozen.
+MAX_COLUMNS = 60
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -120,7 +123,8 @@ def _read_xlsx(upload) -> Table:
             )
         headers: list[str] = []
         rows, numbers = [], []
-        for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows_iter = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number, record in enumerate(rows_iter, start=1):
             if number > MAX_SCANNED_ROWS:
                 raise DomainError(_("The file has too many rows (empty rows count too)."))
             values = [_cell(v) for v in record]
@@ -169,7 +173,9 @@ def write_xlsx(headers: list[str], rows, *, title: str = "Sheet") -> bytes:
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    # Sheet names may not contain / \ ? * [ ] : and are at most 31 characters.
+    safe_title = "".join("-" if ch in "/\\?*[]:" else ch for ch in title)[:31] or "Sheet"
+    sheet = book.create_sheet(title=safe_title)
 
     def text_cells(values):
         cells = []

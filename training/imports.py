@@ -6,13 +6,18 @@ are checked by the django-import-export resource in a transaction that is always
 preview, and rolled back for a confirmation too if any row fails (all-or-nothing).
 """
 
+import logging
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 from tablib import Dataset
 
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
+from accounts.services import INVITATION_LANGUAGE
 from candidates import resources as candidate_resources
 from thamm.audit import audit
 from thamm.exceptions import DomainError
@@ -24,6 +29,8 @@ from thamm.tabular import Table, read_table
 from . import resources as result_resources
 from .models import FileImport
 from .tasks import check_results_file, import_results_file
+
+logger = logging.getLogger(__name__)
 
 # Files with more rows than this are checked and imported by a Celery worker.
 BACKGROUND_ROWS = 300
@@ -133,6 +140,14 @@ def _run(*, kind: str, table: Table, centre_id: int, dry_run: bool, by=None, on_
                 "errors": errors,
             }
         )
+    if result.has_errors() and not any(r["outcome"] == "error" for r in rows):
+        # A failure outside any one row (a batch write refused by the database, e.g. a result
+        # saved meanwhile by hand): the resource rolled everything back; say so, not "imported".
+        logger.error("import of %s rows failed: %s", len(rows), result.base_errors[:1])
+        message = _("The data changed while importing: check the file again.")
+        for row in rows:
+            row["outcome"] = "error"
+            row["errors"] = [{"column": "", "message": message}]
     totals = dict.fromkeys(("new", "update", "unchanged", "error"), 0)
     for row in rows:
         totals[row["outcome"]] += 1
@@ -192,27 +207,52 @@ def _read_stored(job: FileImport) -> Table:
     return table
 
 
+def _claim(job: FileImport) -> bool:
+    """Mark the job running unless another delivery of the task already did (at-least-once)."""
+    claimed = Job.objects.filter(pk=job.job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING
+    )
+    return bool(claimed)
+
+
+def _fail(job: FileImport, message: str) -> None:
+    FileImport.objects.filter(pk=job.pk).update(status=FileImport.Status.FAILED)
+    job_update(job.job_id, status=Job.Status.FAILED, message=message)
+
+
+def _uploader_language(job: FileImport) -> str:
+    """The uploader's chosen language; else the one training centres use first (French)."""
+    user = job.uploaded_by
+    if user and user.language:
+        return user.language
+    return INVITATION_LANGUAGE.get(Organisation.Kind.TRAINING_CENTRE, settings.LANGUAGE_CODE)
+
+
 def import_check_in_background(*, import_id: int) -> None:
-    """The background half of `import_preview` (the task `check_results_file`). Idempotent."""
-    job = FileImport.objects.select_related("job").filter(pk=import_id).first()
-    if job is None or job.status != FileImport.Status.CHECKING:
+    """The background half of `import_preview` (the task `check_results_file`). Idempotent:
+    a second delivery finds the job already claimed and does nothing."""
+    job = FileImport.objects.select_related("job", "uploaded_by").filter(pk=import_id).first()
+    if job is None or job.status != FileImport.Status.CHECKING or not _claim(job):
         return
-    job_update(job.job_id, status=Job.Status.RUNNING)
-    try:
-        table = _read_stored(job)
-        rows, totals = _run(
-            kind=job.kind,
-            table=table,
-            centre_id=job.training_centre_id,
-            dry_run=True,
-            by=job.uploaded_by,
-            on_progress=lambda percent: job_progress(job.job_id, percent),
-        )
-    except DomainError as exc:
-        job.status = FileImport.Status.FAILED
-        job.save(update_fields=["status", "updated_at"])
-        job_update(job.job_id, status=Job.Status.FAILED, message=exc.message)
-        return
+    # Messages are stored in the uploader's language, as the page would have shown them.
+    with translation.override(_uploader_language(job)):
+        try:
+            table = _read_stored(job)
+            rows, totals = _run(
+                kind=job.kind,
+                table=table,
+                centre_id=job.training_centre_id,
+                dry_run=True,
+                by=job.uploaded_by,
+                on_progress=lambda percent: job_progress(job.job_id, percent),
+            )
+        except DomainError as exc:
+            _fail(job, exc.message)
+            return
+        except Exception:
+            logger.exception("checking import %s failed", job.pk)
+            _fail(job, _("The file could not be processed. Upload it again, or ask IOM."))
+            raise
     _finish_check(job, rows, totals)
     job_update(job.job_id, status=Job.Status.DONE)
 
@@ -256,16 +296,19 @@ def _import(job: FileImport, user: User, on_progress=None) -> FileImport:
 
 def import_run_in_background(*, import_id: int, user_id: int) -> None:
     """The background half of `import_confirm` (the task `import_results_file`). Idempotent."""
-    job = FileImport.objects.filter(pk=import_id).first()
-    if job is None or job.status != FileImport.Status.IMPORTING:
+    job = FileImport.objects.select_related("uploaded_by").filter(pk=import_id).first()
+    if job is None or job.status != FileImport.Status.IMPORTING or not _claim(job):
         return
-    job_update(job.job_id, status=Job.Status.RUNNING)
     user = User.objects.filter(pk=user_id).first()
-    try:
-        with transaction.atomic():
-            _import(job, user, on_progress=lambda percent: job_progress(job.job_id, percent))
-    except DomainError as exc:
-        FileImport.objects.filter(pk=job.pk).update(status=FileImport.Status.FAILED)
-        job_update(job.job_id, status=Job.Status.FAILED, message=exc.message)
-        return
+    with translation.override(_uploader_language(job)):
+        try:
+            with transaction.atomic():
+                _import(job, user, on_progress=lambda percent: job_progress(job.job_id, percent))
+        except DomainError as exc:
+            _fail(job, exc.message)
+            return
+        except Exception:
+            logger.exception("importing %s failed", job.pk)
+            _fail(job, _("The file could not be processed. Upload it again, or ask IOM."))
+            raise
     job_update(job.job_id, status=Job.Status.DONE)

@@ -61,9 +61,21 @@ class PercentWidget(widgets.Widget):
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(_("Enter a number.")) from None
+        if not number.is_finite():
+            raise ValueError(_("Enter a number."))
         if not Decimal(0) <= number <= Decimal(100):
             raise ValueError(_("Enter a number from 0 to 100."))
         return number.quantize(Decimal("0.01"))
+
+
+class AttendanceWidget(PercentWidget):
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        # A spreadsheet cell formatted "95%" holds 0.95: refuse the ambiguity rather than import
+        # an attendance of 0.95 %.
+        if number is not None and Decimal(0) < number <= Decimal(1):
+            raise ValueError(_("Write the attendance as a percentage from 0 to 100 (e.g. 95)."))
+        return number
 
 
 class LevelWidget(widgets.Widget):
@@ -81,7 +93,7 @@ class ResultResource(resources.ModelResource):
         attribute="score", column_name="score", widget=PercentWidget(required=False)
     )
     attendance = fields.Field(
-        attribute="attendance", column_name="attendance", widget=PercentWidget(required=True)
+        attribute="attendance", column_name="attendance", widget=AttendanceWidget(required=True)
     )
     assessed_on = fields.Field(
         attribute="assessed_on", column_name="date", widget=widgets.DateWidget("%Y-%m-%d")

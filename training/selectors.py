@@ -1,7 +1,7 @@
 """Reads of training data, scoped to the acting user; and the certification rule's verdict."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -16,6 +16,7 @@ from thamm.scoping import get_visible_or_404
 from .models import Cohort, Course, FileImport, Result, cefr_at_least
 
 MIN_ATTENDANCE = Decimal("80")
+ALWAYS = (Course.Kind.LANGUAGE, Course.Kind.CIVIC)
 
 
 def course_catalogue() -> QuerySet[Course]:
@@ -54,7 +55,8 @@ def certification_check(
         results = list(Result.objects.filter(candidate=candidate).select_related("course"))
     by_course = {r.course_id: r for r in results}
     check = CertificationCheck()
-    mandatory = [c for c in course_catalogue() if c.mandatory]
+    # Safety, Italian and civic orientation are always required, whatever the catalogue's flags say.
+    mandatory = [c for c in course_catalogue() if c.mandatory or c.is_safety or c.kind in ALWAYS]
     for course in mandatory:
         result = by_course.get(course.pk)
         if course.kind == Course.Kind.LANGUAGE:
@@ -71,8 +73,9 @@ def certification_check(
     hours = sum(c.hours for c in mandatory if c.pk in by_course)
     if hours:
         weighted = sum(by_course[c.pk].attendance * c.hours for c in mandatory if c.pk in by_course)
-        check.attendance = (weighted / hours).quantize(Decimal("0.1"))
-        if check.attendance < MIN_ATTENDANCE:
+        exact = weighted / hours
+        check.attendance = exact.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+        if exact < MIN_ATTENDANCE:  # compared before rounding: 79.96 % is not 80 %
             check.missing.append(
                 _("Attendance of at least 80 %% (now: %(attendance)s %%)")
                 % {"attendance": check.attendance}
@@ -164,11 +167,20 @@ def cohort_ministry_rows(*, cohort: Cohort, scheme: Scheme) -> list[list[str]]:
         )
     )
     ids = [str(c.pk) for c in certified]
-    certified_on = dict(
+    # The certification itself (from training), the first one: a later move back to certified
+    # (consent withdrawn) is not a new certification.
+    certified_on = {}
+    for target_id, when in (
         StageChange.objects.filter(
-            target_type="candidates.candidate", target_id__in=ids, to_stage="certified"
-        ).values_list("target_id", "created_at")
-    )
+            target_type="candidates.candidate",
+            target_id__in=ids,
+            to_stage="certified",
+            from_stage="in_training",
+        )
+        .order_by("created_at")
+        .values_list("target_id", "created_at")
+    ):
+        certified_on.setdefault(target_id, when)
     levels = dict(
         Result.objects.filter(
             candidate__in=certified, course__kind=Course.Kind.LANGUAGE

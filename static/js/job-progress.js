@@ -13,10 +13,15 @@
 
   function follow(box) {
     const url = box.dataset.jobUrl;
+    let failures = 0;
     const tick = function () {
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        })
         .then(function (data) {
+          failures = 0;
           show(box, data);
           if (data.finished) {
             window.location.reload();
@@ -24,7 +29,15 @@
             window.setTimeout(tick, 2000);
           }
         })
-        .catch(function () { window.setTimeout(tick, 5000); });
+        .catch(function () {
+          // Signed out, or the server is away: stop after a few tries and say so.
+          failures += 1;
+          if (failures < 5) {
+            window.setTimeout(tick, 5000);
+          } else {
+            box.querySelector(".job-status").textContent = box.dataset.lost;
+          }
+        });
     };
     window.setTimeout(tick, 1000);
   }

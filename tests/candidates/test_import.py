@@ -79,3 +79,11 @@ def test_the_page_imports_candidates_after_the_preview(world):
     assert Candidate.objects.filter(cin__in=["BK123456", "AB12345"]).count() == 2
     template = client.get(reverse("training:candidates_template")).content.decode("utf-8-sig")
     assert template.splitlines()[0] == HEADER
+
+
+def test_the_form_rules_apply_to_files_too(world):
+    expired = GOOD[1].replace("2031-01-01", "2020-01-01")
+    past_start = NO_PASSPORT.replace("AB12345", "PS12345").rstrip(",") + ",2020-01-01"
+    job = import_preview(user=world.centre, upload=upload(expired, past_start), kind="candidates")
+    problems = {(r["line"], e["column"]) for r in job.rows for e in r["errors"]}
+    assert problems == {(2, "passport_expiry"), (3, "earliest_start")}

@@ -191,6 +191,7 @@ def test_xlsx_bomb_is_refused(world):
 def test_xlsx_with_an_xml_entity_attack_is_refused(world):
     book = Workbook()
     book.active.append(HEADER.split(","))
+    book.active.append([world.candidate_a.reference, "CIV", 70, 90, "2026-06-01", ""])
     buffer = io.BytesIO()
     book.save(buffer)
     evil = io.BytesIO()
@@ -204,7 +205,7 @@ def test_xlsx_with_an_xml_entity_attack_is_refused(world):
                     b'<!ENTITY b "&a;&a;&a;&a;">]>' + body
                 )
             target.writestr(item, data)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="not a CSV or XLSX"):
         preview(world, SimpleUploadedFile("evil.xlsx", evil.getvalue()))
 
 
@@ -331,6 +332,8 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
 def test_background_check_of_a_file_that_turned_bad_fails_with_its_reason(
     world, django_capture_on_commit_callbacks
 ):
+    world.centre.language = "en"  # the reason is written in the uploader's language
+    world.centre.save()
     candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
     lines = [
         f"{c.reference},{code},70,90,2026-06-01,"
@@ -357,3 +360,78 @@ def test_background_check_of_a_file_that_turned_bad_fails_with_its_reason(
     assert "columns do not match" in job.job.message
     check_results_file.delay(import_id=job.pk)  # running it again changes nothing
     assert not Result.objects.exists()
+
+
+def test_a_sheet_padded_to_its_last_column_stays_small(world):
+    """A cell in column XFD pads every row to 16,384 columns in openpyxl: only 60 are read."""
+    ref = world.candidate_a.reference
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append([ref, "CIV", 70, 90, "2026-06-01", ""])
+    sheet.cell(row=2, column=16384, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    from thamm.tabular import MAX_COLUMNS, read_table
+
+    table = read_table(SimpleUploadedFile("wide.xlsx", buffer.getvalue()))
+    assert len(table.headers) == 6 and all(len(row) <= MAX_COLUMNS for row in table.rows)
+
+
+def test_a_batch_refused_by_the_database_is_reported_not_imported(world, monkeypatch):
+    from django.db import IntegrityError
+
+    ref = world.candidate_a.reference
+    job = preview(world, csv_file(f"{ref},CIV,70,90,2026-06-01,"))
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(Result.objects, "bulk_create", refuse)
+    job = import_confirm(job=job, user=world.centre)
+    assert job.status == "rejected" and job.totals["error"] == 1
+    assert "The data changed while importing" in job.rows[0]["errors"][0]["message"]
+    assert not Result.objects.exists()
+
+
+def test_an_unexpected_failure_in_the_background_marks_the_import_failed(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
+    lines = [
+        f"{c.reference},{code},70,90,2026-06-01,"
+        for c in candidates
+        for code in [
+            "MEC-PLC",
+            "MEC-PNH",
+            "MEC-ELS",
+            "MEC-CNC",
+            "MEC-MNT",
+            "MEC-ROB",
+            "MEC-HSE",
+            "CIV",
+        ]
+    ]
+    job = preview(world, csv_file(*lines))
+
+    def crash(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("training.imports._run", crash)
+    from training.tasks import check_results_file
+
+    with pytest.raises(RuntimeError):
+        check_results_file.delay(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.job.status == "failed"
+    assert "pas pu être traité" in job.job.message  # the centre's language (French) by default
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("0.95", "as a percentage"), ("NaN", "Enter a number")]
+)
+def test_fraction_and_not_a_number_attendance_are_refused(world, value, message):
+    ref = world.candidate_a.reference
+    job = preview(world, csv_file(f"{ref},CIV,70,{value},2026-06-01,"))
+    assert job.status == "rejected"
+    assert message in job.rows[0]["errors"][0]["message"]
