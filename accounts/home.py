@@ -1,6 +1,11 @@
 """What each role's home page offers: that role's next actions, built from scoped selectors."""
 
-from candidates.selectors import candidate_list, candidate_stage_counts
+from candidates.selectors import (
+    candidate_list,
+    candidate_stage_counts,
+    candidate_stage_history,
+    consent_needs_renewal,
+)
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
 
@@ -34,6 +39,8 @@ def home_context(*, user: User) -> dict:
         record = candidate_list(user=user).first()
         context["record"] = record
         if record is not None:
+            context["history"] = candidate_stage_history(user=user, candidate=record)
+            context["notice_outdated"] = consent_needs_renewal(user=user, candidate=record)
             results = list(result_list(user=user, candidate=record))
             context["results"] = results
             context["check"] = certification_check(

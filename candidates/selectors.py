@@ -96,3 +96,10 @@ def document_list(*, user: User, candidate: Candidate) -> QuerySet[CandidateDocu
 def document_get(*, user: User, pk: int) -> CandidateDocument:
     visible = CandidateDocument.objects.filter(candidate__in=candidate_list(user=user))
     return get_visible_or_404(visible.select_related("candidate"), pk=pk)
+
+
+def consent_needs_renewal(*, user: User, candidate: Candidate) -> bool:
+    """True when the candidate's last consent was given to an older privacy notice."""
+    current = privacy_notice_current()
+    last = consent_history(user=user, candidate=candidate).first()
+    return bool(current and last and last.action == "give" and last.notice_id != current.pk)

@@ -208,3 +208,35 @@ def test_candidate_invitation_refusals_are_clear(world, centre_client, setup, me
     response = centre_client.post(reverse("candidates:invite", args=[record.pk]), follow=True)
     assert message in response.content.decode().replace("&#x27;", "'")
     assert not Invitation.objects.filter(email=setup["email"] or "none").exists()
+
+
+def test_candidate_reads_their_profile_and_path_and_is_asked_to_renew_consent(world):
+    import datetime as dt
+
+    from candidates.models import PrivacyNotice
+    from candidates.selectors import privacy_notice_current
+    from candidates.services import candidate_start_training, consent_give
+
+    candidate_start_training(candidate=world.candidate_a, by=world.centre)
+    consent_give(
+        candidate=world.candidate_a,
+        notice=privacy_notice_current(),
+        share_with_companies=True,
+        by=world.candidate,
+    )
+    client = Client(headers=EN)
+    client.force_login(world.candidate)
+    response = client.get("/")
+    page = response.content.decode()
+    assert world.candidate_a.reference in page and "My path so far" in page
+    assert [c.to_stage for c in response.context["history"]] == ["in_training"]
+    assert "The privacy notice has changed" not in page
+    PrivacyNotice.objects.create(
+        version=2,
+        published_on=dt.date(2026, 12, 1),
+        body_it="2",
+        body_fr="2",
+        body_ar="2",
+        body_en="2",
+    )
+    assert "The privacy notice has changed" in client.get("/").content.decode()
