@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.forms import call_service
 from thamm.scheme import current_scheme
 from thamm.scoping import role_required
 from training.selectors import certification_check, result_list
@@ -47,14 +47,6 @@ STAGE_ACTIONS = {
 }
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @role_required(Role.CENTRE, Role.IOM)
 def candidate_list_view(request: HttpRequest) -> HttpResponse:
     filters = CandidateFilterForm(request.GET or None)
@@ -76,18 +68,15 @@ def candidate_list_view(request: HttpRequest) -> HttpResponse:
 def candidate_create_view(request: HttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            candidate = candidate_create(
-                centre=request.user.organisation,
-                data=form.cleaned_data,
-                occupations=form.cleaned_data["previous_occupations"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        candidate = call_service(
+            form,
+            candidate_create,
+            centre=request.user.organisation,
+            data=form.cleaned_data,
+            occupations=form.cleaned_data["previous_occupations"],
+            by=request.user,
+        )
+        if candidate is not None:
             messages.success(request, _("Candidate registered."))
             return redirect(candidate)
     return render(request, "candidates/candidate_form.html", {"form": form})
@@ -121,20 +110,17 @@ def candidate_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_get(user=request.user, pk=pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        try:
-            candidate_update(
-                candidate=candidate,
-                data=form.cleaned_data,
-                occupations=form.cleaned_data["previous_occupations"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        updated = call_service(
+            form,
+            candidate_update,
+            candidate=candidate,
+            data=form.cleaned_data,
+            occupations=form.cleaned_data["previous_occupations"],
+            by=request.user,
+        )
+        if updated is not None:
             messages.success(request, _("Changes saved."))
-            return redirect(candidate)
+            return redirect(updated)
     return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate})
 
 

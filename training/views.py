@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from accounts.models import Role
 from candidates.selectors import candidate_get
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.forms import call_service
 from thamm.jobs import job_current_progress
 from thamm.scheme import current_scheme
 from thamm.scoping import role_required
@@ -40,14 +41,10 @@ def result_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_get(user=request.user, pk=pk)
     form = ResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            result_record(candidate=candidate, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        result = call_service(
+            form, result_record, candidate=candidate, by=request.user, **form.cleaned_data
+        )
+        if result is not None:
             messages.success(request, _("Result saved."))
             return redirect(candidate)
     return render(request, "training/result_form.html", {"form": form, "candidate": candidate})
@@ -207,16 +204,14 @@ def cohort_list_view(request: HttpRequest) -> HttpResponse:
         if not is_centre:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                cohort = cohort_create(
-                    centre=request.user.organisation, data=form.cleaned_data, by=request.user
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
+            cohort = call_service(
+                form,
+                cohort_create,
+                centre=request.user.organisation,
+                data=form.cleaned_data,
+                by=request.user,
+            )
+            if cohort is not None:
                 messages.success(request, _("Cohort created."))
                 return redirect("training:cohort_detail", pk=cohort.pk)
     return render(
