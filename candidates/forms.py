@@ -119,6 +119,15 @@ class StageForm(forms.Form):
         ("not_certified", _("Mark as not certified")),
         ("withdraw", _("Withdraw from the scheme")),
     ]
+    # Which moves a candidate at each stage can make (the services check again).
+    ALLOWED = {
+        "registered": {"start_training", "withdraw"},
+        "in_training": {"not_certified", "withdraw"},
+        "certified": {"withdraw"},
+        "available": {"withdraw"},
+        "selected": {"withdraw"},
+        "predeparture": {"withdraw"},
+    }
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     note = forms.CharField(
         label=_("Reason"),
@@ -127,6 +136,12 @@ class StageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to withdraw a candidate or mark them as not certified."),
     )
+
+    def __init__(self, *args, status: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if status is not None:
+            allowed = self.ALLOWED.get(status, set())
+            self.fields["action"].choices = [(k, v) for k, v in self.ACTIONS if k in allowed]
 
 
 class ConsentForm(forms.Form):

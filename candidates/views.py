@@ -93,7 +93,7 @@ def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "history": candidate_stage_history(user=request.user, candidate=candidate),
-            "stage_form": StageForm(),
+            "stage_form": StageForm(status=candidate.status),
             "results": results,
             "documents": document_list(user=request.user, candidate=candidate),
             "document_form": DocumentForm(),

@@ -381,6 +381,18 @@ CASES = [
         id="centre B's file",
     ),
     Case(
+        "training:results_import_report",
+        signed_in(403, centre=200, iom=200),
+        kwargs=lambda w: {"pk": _result_import(w, w.centre_org).pk},
+        id="centre A's file",
+    ),
+    Case(
+        "training:results_import_report",
+        signed_in(403, centre=404, iom=200),
+        kwargs=lambda w: {"pk": _result_import(w, w.centre_b_org).pk},
+        id="centre B's file",
+    ),
+    Case(
         "training:results_import_confirm",
         signed_in(403, centre=405),
         kwargs=lambda w: {"pk": _result_import(w, w.centre_org).pk},

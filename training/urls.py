@@ -22,6 +22,11 @@ urlpatterns = [
         "results/import/<int:pk>/", views.results_import_detail_view, name="results_import_detail"
     ),
     path(
+        "results/import/<int:pk>/report.csv",
+        views.import_report_view,
+        name="results_import_report",
+    ),
+    path(
         "results/import/<int:pk>/confirm/",
         views.results_import_confirm_view,
         name="results_import_confirm",

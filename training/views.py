@@ -266,3 +266,31 @@ def cohort_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-ministry.{fmt}"'
     return response
+
+
+@role_required(Role.CENTRE, Role.IOM)
+def import_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every row's outcome and problems, as CSV (the page shows the first rows only)."""
+    job = file_import_get(user=request.user, pk=pk)
+    labels = {
+        "new": _("New"),
+        "update": _("Updated"),
+        "unchanged": _("Unchanged"),
+        "error": _("Error"),
+    }
+    rows = (
+        [
+            row["line"],
+            row["item"],
+            labels.get(row["outcome"], row["outcome"]),
+            "; ".join(
+                f"{e['column']}: {e['message']}" if e["column"] else e["message"]
+                for e in row["errors"]
+            ),
+        ]
+        for row in job.rows
+    )
+    headers = [_("Row"), _("Content"), _("Outcome"), _("Problems")]
+    response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
+    return response

@@ -240,3 +240,14 @@ def test_candidate_reads_their_profile_and_path_and_is_asked_to_renew_consent(wo
         body_en="2",
     )
     assert "The privacy notice has changed" in client.get("/").content.decode()
+
+
+def test_the_stage_form_offers_only_the_moves_the_stage_allows(world, centre_client):
+    page = centre_client.get(world.candidate_a.get_absolute_url())
+    choices = [value for value, _label in page.context["stage_form"].fields["action"].choices]
+    assert choices == ["start_training", "withdraw"]
+    world.candidate_a.status = "withdrawn"
+    world.candidate_a.save()
+    page = centre_client.get(world.candidate_a.get_absolute_url())
+    assert page.context["stage_form"].fields["action"].choices == []
+    assert "Change stage" not in page.content.decode()

@@ -435,3 +435,19 @@ def test_fraction_and_not_a_number_attendance_are_refused(world, value, message)
     job = preview(world, csv_file(f"{ref},CIV,70,{value},2026-06-01,"))
     assert job.status == "rejected"
     assert message in job.rows[0]["errors"][0]["message"]
+
+
+def test_the_full_report_lists_every_row_with_formula_safe_cells(world):
+    ref = world.candidate_a.reference
+    job = preview(
+        world, csv_file(f"{ref},CIV,70,90,2026-06-01,", "=cmd(),MEC-PLC,70,90,2026-06-01,")
+    )
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    text = client.get(reverse("training:results_import_report", args=[job.pk])).content.decode(
+        "utf-8-sig"
+    )
+    lines = text.splitlines()
+    assert lines[0] == "Row,Content,Outcome,Problems" and len(lines) == 3
+    assert "'=cmd() · MEC-PLC" in text  # shown as text, never run as a formula
+    assert "candidate_reference: Unknown candidate." in text
