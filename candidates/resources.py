@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from thamm.audit import audit
-from thamm.scheme import country_regions, destination_region_choices
+from thamm.scheme import country_region_codes, region_aliases
 from thamm.stages import stage_record
 
 from .models import Candidate, Occupation
@@ -142,7 +142,8 @@ class CandidateResource(resources.ModelResource):
             attribute="residence_region",
             column_name="residence_region",
             widget=ChoiceWidget(
-                country_regions(scheme.origin_country), _("Unknown region of residence.")
+                region_aliases(country_region_codes(scheme.origin_country)),
+                _("Unknown region of residence."),
             ),
         )
         self.fields["preferred_regions"] = fields.Field(
@@ -150,7 +151,7 @@ class CandidateResource(resources.ModelResource):
             column_name="preferred_regions",
             widget=ListWidget(
                 ChoiceWidget(
-                    destination_region_choices(scheme),
+                    region_aliases(scheme.destination_regions),
                     _("Not one of the scheme's Italian regions."),
                 )
             ),

@@ -4,6 +4,9 @@ import re
 from functools import lru_cache
 
 import pycountry
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from .models import Scheme
 
@@ -19,20 +22,39 @@ def _clean(name: str) -> str:
 
 
 @lru_cache
-def region_name(code: str) -> str:
+def _source_name(code: str) -> str:
     subdivision = pycountry.subdivisions.get(code=code)
     return _clean(subdivision.name) if subdivision else code
 
 
+def region_name(code: str) -> str:
+    """A region's name in the reader's language (names are in thamm/region_strings.py)."""
+    return gettext(_source_name(code))
+
+
 @lru_cache
-def country_regions(country_code: str) -> tuple[tuple[str, str], ...]:
-    """(ISO 3166-2 code, name) of a country's top-level regions, sorted by name."""
-    regions = [
-        (s.code, _clean(s.name))
+def country_region_codes(country_code: str) -> tuple[str, ...]:
+    return tuple(
+        s.code
         for s in pycountry.subdivisions.get(country_code=country_code)
         if s.parent_code is None and s.type == "Region"
-    ]
-    return tuple(sorted(regions, key=lambda r: r[1]))
+    )
+
+
+def country_regions(country_code: str) -> list[tuple[str, str]]:
+    """(ISO 3166-2 code, name) of a country's top-level regions, sorted by name."""
+    regions = [(code, region_name(code)) for code in country_region_codes(country_code)]
+    return sorted(regions, key=lambda r: r[1])
+
+
+def region_aliases(codes) -> list[tuple[str, str]]:
+    """(code, name) pairs naming each region in every portal language and as pycountry does,
+    so a file may say "Lombardia" as well as "Lombardie", whoever checks it."""
+    pairs = [(code, _source_name(code)) for code in codes]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            pairs += [(code, region_name(code)) for code in codes]
+    return pairs
 
 
 def destination_region_choices(scheme: Scheme) -> list[tuple[str, str]]:

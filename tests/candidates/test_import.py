@@ -87,3 +87,14 @@ def test_the_form_rules_apply_to_files_too(world):
     job = import_preview(user=world.centre, upload=upload(expired, past_start), kind="candidates")
     problems = {(r["line"], e["column"]) for r in job.rows for e in r["errors"]}
     assert problems == {(2, "passport_expiry"), (3, "earliest_start")}
+
+
+def test_regions_in_the_readers_language_or_as_written_in_italian(world):
+    from django.utils import translation
+
+    line = NO_PASSPORT.replace("AB12345", "RG12345").replace("IT-45", "Lombardie;Veneto")
+    with translation.override("fr"):
+        job = import_preview(user=world.centre, upload=upload(line), kind="candidates")
+    assert job.status == "previewed", job.rows
+    import_confirm(job=job, user=world.centre)
+    assert Candidate.objects.get(cin="RG12345").preferred_regions == ["IT-25", "IT-34"]

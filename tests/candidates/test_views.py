@@ -251,3 +251,14 @@ def test_the_stage_form_offers_only_the_moves_the_stage_allows(world, centre_cli
     page = centre_client.get(world.candidate_a.get_absolute_url())
     assert page.context["stage_form"].fields["action"].choices == []
     assert "Change stage" not in page.content.decode()
+
+
+def test_region_names_are_shown_in_the_readers_language(world, centre_client):
+    world.candidate_a.preferred_regions = ["IT-25", "IT-45"]
+    world.candidate_a.residence_region = "MA-06"
+    world.candidate_a.save()
+    page = centre_client.get(world.candidate_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar")
+    html = page.content.decode()
+    assert "لومبارديا" in html and "جهة الدار البيضاء سطات" in html
+    french = centre_client.get(world.candidate_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Lombardie, Émilie-Romagne" in french.content.decode()
