@@ -1,7 +1,10 @@
-"""The candidates file as django-import-export sees it: one new candidate per row.
+"""The candidates file as django-import-export sees it: one candidate per row, new or updated.
 
-Same rules as a candidate typed into the form: a CIN or passport number already registered (at
-any centre) or repeated in the file is refused; phones are stored in E.164. Regions and
+A row whose CIN is one of the centre's own candidates updates that record; any other CIN makes
+a new candidate.
+
+Same rules as a candidate typed into the form: a CIN or passport number registered at another
+candidate or repeated in the file is refused; phones are stored in E.164. Regions and
 occupations are lists separated by ";" (region codes or names; ISCO-08 codes).
 """
 
@@ -163,6 +166,11 @@ class CandidateResource(resources.ModelResource):
         )
         self.seen_cin: dict[str, int] = {}
         self.seen_passport: dict[str, int] = {}
+        # The centre's own candidates, by CIN: a row with one of these CINs updates that record.
+        own = Candidate.objects.filter(training_centre_id=centre_id).prefetch_related(
+            "previous_occupations"
+        )
+        self.own = {c.cin: c for c in own}
 
     def before_import_row(self, row, row_number=None, **kwargs):
         line = self.line_numbers[row_number - 1] if row_number else 0
@@ -182,8 +190,20 @@ class CandidateResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def get_or_init_instance(self, instance_loader, row):
-        # Only new candidates: a CIN already registered is reported by the model's own check.
+        """The centre's own record with this CIN (an update), else a new one. A CIN registered
+        at another centre is reported by the model's uniqueness check, as in the form."""
+        existing = self.own.get(str(row.get("cin") or "").strip().upper())
+        if existing is not None:
+            existing._before = self._snapshot(existing)
+            existing._before_codes = sorted(
+                o.isco_code for o in existing.previous_occupations.all()
+            )
+            return existing, False
         return Candidate(training_centre_id=self.centre_id), True
+
+    @staticmethod
+    def _snapshot(candidate) -> dict:
+        return {name: getattr(candidate, name) for name in CandidateResource.Meta.fields}
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -197,25 +217,57 @@ class CandidateResource(resources.ModelResource):
             errors["previous_occupations"] = [str(exc)]
         if not instance.preferred_regions and "preferred_regions" not in errors:
             errors["preferred_regions"] = [_("This field is required.")]
-        # The form's rules for a new record (candidates.forms.CandidateForm).
+        # The form's rules (candidates.forms.CandidateForm): a date in the past is refused when
+        # it is new, not when an update leaves it as it was.
         today = timezone.localdate()
-        if instance.passport_expiry and instance.passport_expiry < today:
+        before = getattr(instance, "_before", {})
+        expiry, start = instance.passport_expiry, instance.earliest_start
+        if expiry and expiry < today and before.get("passport_expiry") != expiry:
             errors.setdefault("passport_expiry", [_("This passport has expired.")])
-        if instance.earliest_start and instance.earliest_start < today:
+        if start and start < today and before.get("earliest_start") != start:
             errors.setdefault("earliest_start", [_("The start date cannot be in the past.")])
         if errors:
             raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if is_create or kwargs.get("dry_run"):
+            return super().save_instance(instance, is_create, row, **kwargs)
+        # An update writes only the file's columns: a stage or consent change made since the
+        # file was read is never overwritten.
+        self.before_save_instance(instance, row, **kwargs)
+        instance.save(update_fields=[*self.Meta.fields, "updated_at"])
+        self.after_save_instance(instance, row, **kwargs)
+        return None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An update that changes nothing is reported as unchanged and not written."""
+        if import_validation_errors or not hasattr(instance, "_before"):
+            return False
+        codes = sorted(getattr(instance, "_occupation_codes", []))
+        return self._snapshot(instance) == instance._before and codes == instance._before_codes
 
     def save_m2m(self, instance, row, **kwargs):
         codes = getattr(instance, "_occupation_codes", [])
         instance.previous_occupations.set([self.occupations[c] for c in codes])
 
     def after_save_instance(self, instance, row, **kwargs):
-        if not kwargs.get("dry_run"):
-            stage_record(obj=instance, from_stage="", to_stage=instance.status, by=self.by)
-            audit(
-                actor=self.by, action="candidate.create", target=instance, detail={"by_file": True}
+        if kwargs.get("dry_run"):
+            return
+        if hasattr(instance, "_before"):
+            changed = sorted(
+                name
+                for name, value in self._snapshot(instance).items()
+                if instance._before.get(name) != value
             )
+            audit(
+                actor=self.by,
+                action="candidate.update",
+                target=instance,
+                detail={"fields": changed, "by_file": True},
+            )
+            return
+        stage_record(obj=instance, from_stage="", to_stage=instance.status, by=self.by)
+        audit(actor=self.by, action="candidate.create", target=instance, detail={"by_file": True})
 
     def after_import_row(self, row, row_result, **kwargs):
         self.done += 1

@@ -98,3 +98,48 @@ def test_regions_in_the_readers_language_or_as_written_in_italian(world):
     assert job.status == "previewed", job.rows
     import_confirm(job=job, user=world.centre)
     assert Candidate.objects.get(cin="RG12345").preferred_regions == ["IT-25", "IT-34"]
+
+
+def test_a_second_file_updates_the_centres_own_candidates_and_reports_unchanged_rows(world):
+    from thamm.models import AuditEntry
+
+    import_confirm(
+        job=import_preview(user=world.centre, upload=upload(*GOOD), kind="candidates"),
+        user=world.centre,
+    )
+    changed = GOOD[0].replace("y@example.org", "new@example.org").replace("3115;7223", "3115")
+    job = import_preview(user=world.centre, upload=upload(changed, GOOD[1]), kind="candidates")
+    assert job.totals == {"new": 0, "update": 1, "unchanged": 1, "error": 0}
+    import_confirm(job=job, user=world.centre)
+    youssef = Candidate.objects.get(cin="BK123456")
+    assert youssef.email == "new@example.org"
+    assert list(youssef.previous_occupations.values_list("isco_code", flat=True)) == ["3115"]
+    assert Candidate.objects.filter(cin="BK123456").count() == 1
+    entry = AuditEntry.objects.filter(action="candidate.update").get()
+    assert entry.detail["fields"] == ["email"]
+    # Another centre cannot update them by naming their CIN: it is "already registered".
+    other = import_preview(user=world.centre_b, upload=upload(changed), kind="candidates")
+    assert other.status == "rejected"
+    assert "already registered" in other.rows[0]["errors"][0]["message"]
+
+
+def test_an_update_by_file_keeps_a_consent_given_meanwhile(world):
+    from candidates.selectors import privacy_notice_current
+    from candidates.services import consent_give
+
+    record = world.candidate_a
+    line = (
+        f"{record.first_name},Changed,,,{record.date_of_birth},{record.sex},{record.cin},,,"
+        f"{record.phone},,MA-06,technician,0,,Lombardia,"
+    )
+    job = import_preview(user=world.centre, upload=upload(line), kind="candidates")
+    assert job.totals["update"] == 1, job.rows
+    consent_give(
+        candidate=record,
+        notice=privacy_notice_current(),
+        share_with_companies=True,
+        by=world.candidate,
+    )
+    import_confirm(job=job, user=world.centre)
+    record.refresh_from_db()
+    assert record.last_name == "Changed" and record.profile_shared
