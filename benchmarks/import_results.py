@@ -44,7 +44,7 @@ def timed(label, func):
     start = time.perf_counter()
     value = func()
     seconds = time.perf_counter() - start
-    print(f"{label:<44} {seconds:8.2f} s   process peak so far {peak_rss_mb():6.0f} MB")
+    print(f"{label:<48} {seconds:8.2f} s   process peak so far {peak_rss_mb():6.0f} MB")
     return value, seconds
 
 
@@ -105,7 +105,7 @@ def main():
         from thamm.tabular import read_table
 
         timed(
-            "read the XLSX (part of both steps below)",
+            "read the XLSX (part of the preview below)",
             lambda: read_table(SimpleUploadedFile("r.xlsx", data)),
         )
         job, preview_s = timed(
@@ -116,7 +116,8 @@ def main():
         job.refresh_from_db()
         assert job.status == "previewed", (job.status, job.rows[:3])
         job, import_s = timed(
-            "confirmed import (read + import)", lambda: import_confirm(job=job, user=user)
+            "confirmed import (import of the checked table)",
+            lambda: import_confirm(job=job, user=user),
         )
         assert Result.objects.count() == ROWS, Result.objects.count()
         Result.objects.all().delete()

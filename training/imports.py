@@ -6,6 +6,7 @@ are checked by the django-import-export resource in a transaction that is always
 preview, and rolled back for a confirmation too if any row fails (all-or-nothing).
 """
 
+import json
 import logging
 
 from django.conf import settings
@@ -180,7 +181,9 @@ def import_preview(*, user: User, upload, kind: str = FileImport.Kind.RESULTS) -
         status=FileImport.Status.CHECKING,
         row_count=len(table.rows),
     )
-    job.file.save("upload", ContentFile(upload.read()), save=False)
+    # Kept as the table read from it (JSON), not the uploaded bytes: the check in the background
+    # and the confirmation then need not parse a spreadsheet again.
+    job.file.save("upload", ContentFile(_dump_table(table)), save=False)
     if len(table.rows) <= BACKGROUND_ROWS:
         _finish_check(
             job, *_run(kind=kind, table=table, centre_id=centre.pk, dry_run=True, by=user)
@@ -200,9 +203,15 @@ def _finish_check(job: FileImport, rows, totals) -> None:
     job.save()
 
 
+def _dump_table(table: Table) -> bytes:
+    data = {"headers": table.headers, "rows": table.rows, "lines": table.line_numbers}
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
 def _read_stored(job: FileImport) -> Table:
     with job.file.open("rb") as handle:
-        table = read_table(handle)
+        data = json.loads(handle.read().decode())
+    table = Table(data["headers"], data["rows"], data["lines"])
     check_columns(table, job.kind)
     return table
 

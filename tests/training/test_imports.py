@@ -351,7 +351,8 @@ def test_background_check_of_a_file_that_turned_bad_fails_with_its_reason(
     ]
     job = preview(world, csv_file(*lines))  # the task waits for the commit
     assert job.status == "checking" and job.job.status == "queued"
-    job.file.save("upload", SimpleUploadedFile("x", b"not,the,columns\n1,2,3\n"), save=True)
+    bad = b'{"headers": ["not", "the", "columns"], "rows": [["1", "2", "3"]], "lines": [2]}'
+    job.file.save("upload", SimpleUploadedFile("x", bad), save=True)
     from training.tasks import check_results_file
 
     check_results_file.delay(import_id=job.pk)
