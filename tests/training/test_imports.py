@@ -250,15 +250,19 @@ def test_template_download_has_the_columns(world):
     assert response.content.decode("utf-8-sig").splitlines()[0] == HEADER
 
 
+REAL_REFERENCE = "<centre A's candidate>"  # replaced by the real reference in the test
 cells = st.one_of(
     st.text(max_size=12),
     st.sampled_from(
         [
             "",
+            REAL_REFERENCE,
             "C-XXXXXX",
             "MEC-PLC",
+            "MEC-CNC",
             "ITA",
             "CIV",
+            "70",
             "101",
             "-5",
             "abc",
@@ -273,23 +277,35 @@ cells = st.one_of(
         ]
     ),
 )
+# Rows that are valid or nearly so: a real candidate, a real module, values in or out of range.
+near_valid_rows = st.tuples(
+    st.just(REAL_REFERENCE),
+    st.sampled_from(["MEC-PLC", "MEC-CNC", "MEC-HSE", "CIV", "ITA", "NOPE"]),
+    st.sampled_from(["", "70", "101", "x"]),
+    st.sampled_from(["90", "0.5", "", "120"]),
+    st.sampled_from(["2026-06-01", "2999-01-01", "01/06/2026"]),
+    st.sampled_from(["", "B1", "Q9"]),
+).map(list)
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rows=st.lists(st.lists(cells, min_size=0, max_size=8), min_size=1, max_size=8))
+@given(
+    rows=st.lists(
+        st.one_of(st.lists(cells, min_size=0, max_size=8), near_valid_rows), min_size=1, max_size=8
+    )
+)
 def test_malformed_rows_never_import_partially_or_crash(world, rows):
-    ref = world.candidate_a.reference
-    good = [ref, "MEC-PLC", "75", "90", "2026-06-01", ""]
+    """Whatever the rows: a preview saves nothing; a confirmation saves every row or none."""
     import csv as _csv
 
+    ref = world.candidate_a.reference
     text = io.StringIO()
     writer = _csv.writer(text)
     writer.writerow(HEADER.split(","))
-    writer.writerow(good)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([ref if cell == REAL_REFERENCE else cell for cell in row])
     before = Result.objects.count()
     try:
         job = preview(world, SimpleUploadedFile("h.csv", text.getvalue().encode()))
@@ -298,8 +314,12 @@ def test_malformed_rows_never_import_partially_or_crash(world, rows):
         return
     assert Result.objects.count() == before  # a preview never saves
     if job.status == "previewed":
-        import_confirm(job=job, user=world.centre)
+        job = import_confirm(job=job, user=world.centre)
+        assert job.status == "imported"
+        # Every new row is there (updates and unchanged rows add nothing).
+        assert Result.objects.count() == before + job.totals["new"]
     else:
+        assert job.status == "rejected" and job.totals["error"] > 0
         with pytest.raises(DomainError):
             import_confirm(job=job, user=world.centre)
         assert Result.objects.count() == before  # nothing half-saved
