@@ -34,6 +34,15 @@ def xlsx_file(rows, name="results.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
+EIGHT_MODULES = ["MEC-PLC", "MEC-PNH", "MEC-ELS", "MEC-CNC", "MEC-MNT", "MEC-ROB", "MEC-HSE", "CIV"]
+
+
+def large_file_lines(world) -> list[str]:
+    """320 good rows (40 new candidates x 8 modules): above the background threshold."""
+    candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
+    return [f"{c.reference},{code},70,90,2026-06-01," for c in candidates for code in EIGHT_MODULES]
+
+
 def preview(world, upload):
     return import_preview(user=world.centre, upload=upload)
 
@@ -328,9 +337,7 @@ def test_malformed_rows_never_import_partially_or_crash(world, rows):
 def test_a_large_file_is_checked_and_imported_in_the_background(
     world, django_capture_on_commit_callbacks
 ):
-    candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
-    codes = ["MEC-PLC", "MEC-PNH", "MEC-ELS", "MEC-CNC", "MEC-MNT", "MEC-ROB", "MEC-HSE", "CIV"]
-    lines = [f"{c.reference},{code},70,90,2026-06-01," for c in candidates for code in codes]
+    lines = large_file_lines(world)
     assert len(lines) == 320  # above the background threshold of 300 rows
     with django_capture_on_commit_callbacks(execute=True):
         job = preview(world, csv_file(*lines))
@@ -354,21 +361,7 @@ def test_background_check_of_a_file_that_turned_bad_fails_with_its_reason(
 ):
     world.centre.language = "en"  # the reason is written in the uploader's language
     world.centre.save()
-    candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
-    lines = [
-        f"{c.reference},{code},70,90,2026-06-01,"
-        for c in candidates
-        for code in [
-            "MEC-PLC",
-            "MEC-PNH",
-            "MEC-ELS",
-            "MEC-CNC",
-            "MEC-MNT",
-            "MEC-ROB",
-            "MEC-HSE",
-            "CIV",
-        ]
-    ]
+    lines = large_file_lines(world)
     job = preview(world, csv_file(*lines))  # the task waits for the commit
     assert job.status == "checking" and job.job.status == "queued"
     bad = b'{"headers": ["not", "the", "columns"], "rows": [["1", "2", "3"]], "lines": [2]}'
@@ -418,21 +411,7 @@ def test_a_batch_refused_by_the_database_is_reported_not_imported(world, monkeyp
 def test_an_unexpected_failure_in_the_background_marks_the_import_failed(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
-    candidates = CandidateFactory.create_batch(40, training_centre=world.centre_org)
-    lines = [
-        f"{c.reference},{code},70,90,2026-06-01,"
-        for c in candidates
-        for code in [
-            "MEC-PLC",
-            "MEC-PNH",
-            "MEC-ELS",
-            "MEC-CNC",
-            "MEC-MNT",
-            "MEC-ROB",
-            "MEC-HSE",
-            "CIV",
-        ]
-    ]
+    lines = large_file_lines(world)
     job = preview(world, csv_file(*lines))
 
     def crash(**kwargs):
