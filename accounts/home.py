@@ -6,6 +6,7 @@ from candidates.selectors import (
     candidate_stage_history,
     consent_needs_renewal,
 )
+from companies.selectors import company_list
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
 
@@ -46,6 +47,8 @@ def home_context(*, user: User) -> dict:
             context["check"] = certification_check(
                 candidate=record, scheme=current_scheme(), results=results
             )
+    if role == Role.COMPANY:
+        context["company"] = company_list(user=user).first()
     if role in (Role.CENTRE, Role.IOM):
         context["candidate_stages"] = candidate_stage_counts(user=user)
     return context

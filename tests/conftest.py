@@ -5,7 +5,7 @@ from django.test import Client
 
 from accounts.models import Organisation, User
 
-from .factories import CandidateFactory, candidate_user, grant_assist, member
+from .factories import CandidateFactory, candidate_user, company_profile, grant_assist, member
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +47,8 @@ class World:
     unassigned_company_org: Organisation
     candidate_a: object = None  # a candidate record of centre A
     candidate_b: object = None  # a candidate record of centre B
+    company_a_profile: object = None  # company A's profile (companies.Company)
+    company_b_profile: object = None  # company B's profile
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
@@ -87,6 +89,8 @@ def world(db) -> World:
         unassigned_company_org=unassigned,
         candidate_a=candidate_a,
         candidate_b=candidate_b,
+        company_a_profile=company_profile(company.organisation, 4000001),
+        company_b_profile=company_profile(company_b.organisation, 4000002),
     )
 
 

@@ -144,3 +144,13 @@ def pass_everything(candidate, *, attendance=90, italian="A2", skip=(), by=None)
                 "passed": True,
             },
         )
+
+
+def company_profile(organisation, serial: int):
+    from companies.models import Company, make_partita_iva
+
+    return Company.objects.create(
+        organisation=organisation,
+        legal_name=organisation.name,
+        partita_iva=make_partita_iva(serial),
+    )

@@ -405,6 +405,19 @@ CASES = [
         method="post",
         id="centre B's file",
     ),
+    # --- companies ----------------------------------------------------------------------------
+    Case(
+        "companies:units",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=lambda w: {"pk": w.company_a_profile.pk},
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:units",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=lambda w: {"pk": w.company_b_profile.pk},
+        id="company B (another company; another advisor's)",
+    ),
     # --- django-allauth (accounts and MFA) --------------------------------------------------
     Case("account_login", every(to("/"), anonymous=200)),
     Case("account_logout", every(200, anonymous=to("/"))),

@@ -59,3 +59,19 @@ def region_aliases(codes) -> list[tuple[str, str]]:
 
 def destination_region_choices(scheme: Scheme) -> list[tuple[str, str]]:
     return [(code, region_name(code)) for code in scheme.destination_regions]
+
+
+@lru_cache
+def italian_provinces() -> tuple[tuple[str, str, str], ...]:
+    """(province code, name, region code) for every Italian province and metropolitan city."""
+    provinces = [
+        (s.code, _clean(s.name), s.parent_code)
+        for s in pycountry.subdivisions.get(country_code="IT")
+        if s.parent_code
+    ]
+    return tuple(sorted(provinces, key=lambda p: p[1]))
+
+
+def province_region(code: str) -> str | None:
+    """The region an Italian province belongs to (IT-BG → IT-25), or None if unknown."""
+    return next((region for c, _n, region in italian_provinces() if c == code), None)

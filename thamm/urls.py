@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
     path("training/", include("training.urls")),
+    path("companies/", include("companies.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -120,12 +120,14 @@ def demo(transactional_db):
     """The demo data of `manage.py seed_demo`, in the live server's database."""
     from accounts import demo
     from candidates import demo as candidates_demo
+    from companies import demo as companies_demo
     from training import demo as training_demo
 
     _restore_reference_data()
     logins = {login.email: login for login in demo.seed()}
     candidates_demo.seed()
     training_demo.seed()
+    companies_demo.seed()
     return logins
 
 

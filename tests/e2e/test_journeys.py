@@ -339,3 +339,34 @@ def test_candidate_uploads_a_document_in_french(visit, demo, tmp_path):
         == 1
     )
     tab.check("candidate-documents-added-fr")
+
+
+def test_company_adds_a_unit_in_bergamo_and_is_refused_one_in_roma(visit, demo):
+    from companies.models import ProductionUnit
+
+    tab = visit()
+    page = tab.page
+    sign_in(tab, "hr@orobica.thamm.example")
+    page.wait_for_url(tab.base_url + "/")
+    page.get_by_role("link", name="Production units").click()
+    page.wait_for_load_state("load")
+    tab.check("company-units")
+    before = ProductionUnit.objects.count()
+    page.get_by_role("textbox", name="Address").fill("Via del Corso 1")
+    page.get_by_role("textbox", name="Comune").fill("Roma")
+    page.get_by_role("combobox", name="Province").select_option("IT-RM")
+    page.get_by_role("button", name="Add the unit").click()
+    page.wait_for_load_state("load")
+    assert (
+        "Only production units in Lombardia, Emilia-Romagna, Veneto"
+        in page.locator("main").inner_text()
+    )
+    tab.check("company-units-refused")
+    assert ProductionUnit.objects.count() == before
+    page.get_by_role("textbox", name="Address").fill("Via Borgo Palazzo 12")
+    page.get_by_role("textbox", name="Comune").fill("Bergamo")
+    page.get_by_role("combobox", name="Province").select_option("IT-BG")
+    page.get_by_role("button", name="Add the unit").click()
+    page.wait_for_load_state("load")
+    assert "Production unit added." in page.locator("main").inner_text()
+    assert ProductionUnit.objects.count() == before + 1

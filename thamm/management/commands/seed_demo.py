@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from candidates import demo as candidates_demo
+from companies import demo as companies_demo
 from training import demo as training_demo
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             logins = accounts_demo.seed()
             candidates = candidates_demo.seed()
             certified = training_demo.seed()
+            companies_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):"
