@@ -36,6 +36,7 @@ def sign_in(visit, email: str, secret: str = "", next_path: str = "/accounts/log
         visit.check()
         page.get_by_role("textbox", name="Code", exact=True).fill(totp_code(secret))
         page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(visit.base_url + "/")  # every journey starts on the role's home page
 
 
 @pytest.mark.parametrize(("email", "home_text"), ROLE_LOGINS)
@@ -45,7 +46,6 @@ def test_role_signs_in_lands_home_and_reads_it_right_to_left_in_arabic(
     tab = visit()
     page = tab.page
     sign_in(tab, email, demo[email].totp_secret)
-    page.wait_for_url(tab.base_url + "/")
     assert home_text in page.locator("main").inner_text()
     tab.check(f"home-{email.split('@')[0]}")
 
@@ -92,7 +92,6 @@ def test_wrong_password_shows_a_clear_message(visit, demo):
 def test_iom_assigns_the_bergamo_advisor_who_then_sees_the_company(visit, demo):
     iom = visit()
     sign_in(iom, "iom@thamm.example", demo["iom@thamm.example"].totp_secret)
-    iom.page.wait_for_url(iom.base_url + "/")
     iom.page.get_by_role("link", name="Assign chamber advisors").click()
     iom.page.wait_for_load_state("load")
     iom.check("iom-advisors")
@@ -109,7 +108,6 @@ def test_iom_assigns_the_bergamo_advisor_who_then_sees_the_company(visit, demo):
     sign_in(
         advisor, "advisor@bergamo.thamm.example", demo["advisor@bergamo.thamm.example"].totp_secret
     )
-    advisor.page.wait_for_url(advisor.base_url + "/")
     companies = advisor.page.locator("main").inner_text()
     assert "Veneta Robotica S.r.l." in companies and "Meccanica Orobica S.r.l." in companies
     assert "Automazioni Emiliane" not in companies
@@ -120,7 +118,6 @@ def test_centre_registers_a_candidate_and_starts_their_training(visit, demo):
     tab = visit()
     page = tab.page
     sign_in(tab, "staff@casablanca.thamm.example")
-    page.wait_for_url(tab.base_url + "/")
     page.get_by_role("link", name="Register a candidate").click()
     page.wait_for_load_state("load")
     tab.check("candidate-form")
@@ -170,7 +167,6 @@ def test_centre_completes_a_result_and_certifies_the_candidate(visit, demo):
     tab = visit()
     page = tab.page
     sign_in(tab, "staff@casablanca.thamm.example")
-    page.wait_for_url(tab.base_url + "/")
     tab.goto(f"/candidates/{trainee.pk}/")
     assert f"{failed.title}: not passed" in page.locator("main").inner_text()
     page.get_by_role("link", name="Record a result").click()
@@ -195,7 +191,6 @@ def test_candidate_reads_progress_in_arabic_then_withdraws_and_gives_consent_aga
     tab = visit(width=375, height=800)
     page = tab.page
     sign_in(tab, "candidate@thamm.example")
-    page.wait_for_url(tab.base_url + "/")
     page.get_by_label("Language").select_option("ar")
     page.get_by_role("button", name="Change language").click()
     page.wait_for_load_state("load")
@@ -255,7 +250,6 @@ def test_centre_uploads_an_xlsx_reads_the_preview_confirms_and_certifies(visit, 
     tab = visit()
     page = tab.page
     sign_in(tab, "staff@casablanca.thamm.example")
-    page.wait_for_url(tab.base_url + "/")
     page.get_by_role("link", name="Import results").click()
     page.wait_for_load_state("load")
     tab.check("results-import")
@@ -300,7 +294,6 @@ def test_progress_bar_follows_a_background_job_and_reloads_when_it_ends(visit, d
     tab = visit()
     page = tab.page
     sign_in(tab, "staff@casablanca.thamm.example")
-    page.wait_for_url(tab.base_url + "/")
     tab.goto(f"/training/results/import/{upload.pk}/")
     bar = page.get_by_role("progressbar")
     page.wait_for_function("() => document.querySelector('.progress-bar').style.width === '40%'")
@@ -322,7 +315,6 @@ def test_candidate_uploads_a_document_in_french(visit, demo, tmp_path):
     tab = visit()
     page = tab.page
     sign_in(tab, "candidate@thamm.example")
-    page.wait_for_url(tab.base_url + "/")
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Change language").click()
     page.wait_for_load_state("load")
@@ -347,7 +339,6 @@ def test_company_adds_a_unit_in_bergamo_and_is_refused_one_in_roma(visit, demo):
     tab = visit()
     page = tab.page
     sign_in(tab, "hr@orobica.thamm.example")
-    page.wait_for_url(tab.base_url + "/")
     page.get_by_role("link", name="Production units").click()
     page.wait_for_load_state("load")
     tab.check("company-units")
