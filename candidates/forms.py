@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from thamm.scheme import country_regions, current_scheme, destination_region_choices
 
 from .models import Candidate, CandidateDocument, Occupation
+from .services import MOVES_FROM
 
 
 class DateInput(forms.DateInput):
@@ -32,25 +33,7 @@ class CandidateForm(forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = [
-            "first_name",
-            "last_name",
-            "first_name_ar",
-            "last_name_ar",
-            "date_of_birth",
-            "sex",
-            "cin",
-            "passport_number",
-            "passport_expiry",
-            "phone",
-            "email",
-            "residence_region",
-            "education",
-            "years_experience",
-            "previous_occupations",
-            "preferred_regions",
-            "earliest_start",
-        ]
+        fields = Candidate.RECORD_FIELDS
         widgets = {
             "date_of_birth": DateInput(),
             "passport_expiry": DateInput(),
@@ -119,15 +102,6 @@ class StageForm(forms.Form):
         ("not_certified", _("Mark as not certified")),
         ("withdraw", _("Withdraw from the scheme")),
     ]
-    # Which moves a candidate at each stage can make (the services check again).
-    ALLOWED = {
-        "registered": {"start_training", "withdraw"},
-        "in_training": {"not_certified", "withdraw"},
-        "certified": {"withdraw"},
-        "available": {"withdraw"},
-        "selected": {"withdraw"},
-        "predeparture": {"withdraw"},
-    }
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     note = forms.CharField(
         label=_("Reason"),
@@ -140,8 +114,10 @@ class StageForm(forms.Form):
     def __init__(self, *args, status: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if status is not None:
-            allowed = self.ALLOWED.get(status, set())
-            self.fields["action"].choices = [(k, v) for k, v in self.ACTIONS if k in allowed]
+            # The services' own rule (MOVES_FROM), which they check again.
+            self.fields["action"].choices = [
+                (key, label) for key, label in self.ACTIONS if status in MOVES_FROM[key]
+            ]
 
 
 class ConsentForm(forms.Form):

@@ -64,6 +64,28 @@ class Candidate(TenantOwned, TimeStampedModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         NOT_CERTIFIED = "not_certified", _("Not certified")
 
+    # The fields a centre keeps up to date, in the order people read them: the form, the file
+    # import and the services all follow this list.
+    RECORD_FIELDS = [
+        "first_name",
+        "last_name",
+        "first_name_ar",
+        "last_name_ar",
+        "date_of_birth",
+        "sex",
+        "cin",
+        "passport_number",
+        "passport_expiry",
+        "phone",
+        "email",
+        "residence_region",
+        "education",
+        "years_experience",
+        "previous_occupations",
+        "preferred_regions",
+        "earliest_start",
+    ]
+
     # What each stage means, for the candidate, in plain words.
     STAGE_EXPLANATIONS = {
         Status.REGISTERED: _(

@@ -20,24 +20,9 @@ from thamm.stages import stage_record
 
 from .models import Candidate, Occupation
 
+# The file's columns are the record's fields; occupations are named "occupations" in a file.
 COLUMNS = [
-    "first_name",
-    "last_name",
-    "first_name_ar",
-    "last_name_ar",
-    "date_of_birth",
-    "sex",
-    "cin",
-    "passport_number",
-    "passport_expiry",
-    "phone",
-    "email",
-    "residence_region",
-    "education",
-    "years_experience",
-    "occupations",
-    "preferred_regions",
-    "earliest_start",
+    "occupations" if name == "previous_occupations" else name for name in Candidate.RECORD_FIELDS
 ]
 COLUMN_OF = {name: name for name in COLUMNS} | {"previous_occupations": "occupations"}
 

@@ -15,28 +15,18 @@ from thamm.stages import stage_record
 from .models import Candidate, CandidateDocument, ConsentRecord, Occupation, PrivacyNotice
 
 # Fields a centre (or IOM) may set on a candidate record.
-EDITABLE_FIELDS = [
-    "first_name",
-    "last_name",
-    "first_name_ar",
-    "last_name_ar",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "cin",
-    "passport_number",
-    "passport_expiry",
-    "phone",
-    "email",
-    "residence_region",
-    "education",
-    "years_experience",
-    "preferred_regions",
-    "earliest_start",
+EDITABLE_FIELDS = [name for name in Candidate.RECORD_FIELDS if name != "previous_occupations"] + [
+    "nationality"
 ]
 S = Candidate.Status
 # Stages from which a candidate can still leave the scheme (after arrival they are workers).
 ACTIVE_STAGES = {S.REGISTERED, S.IN_TRAINING, S.CERTIFIED, S.AVAILABLE, S.SELECTED, S.PREDEPARTURE}
+# The stages each move a centre makes by hand starts from (the stage form offers only these).
+MOVES_FROM = {
+    "start_training": {S.REGISTERED},
+    "not_certified": {S.IN_TRAINING},
+    "withdraw": ACTIVE_STAGES,
+}
 
 
 def _check_may_manage(*, candidate_centre_id: int, by: User) -> None:
@@ -155,7 +145,9 @@ def candidate_link_login(*, invitation: Invitation, user: User) -> Candidate | N
 @transaction.atomic
 def candidate_start_training(*, candidate: Candidate, by: User) -> Candidate:
     """A registered candidate starts the courses."""
-    return _move(candidate=candidate, allowed_from={S.REGISTERED}, to=S.IN_TRAINING, by=by)
+    return _move(
+        candidate=candidate, allowed_from=MOVES_FROM["start_training"], to=S.IN_TRAINING, by=by
+    )
 
 
 @transaction.atomic
@@ -180,7 +172,9 @@ def candidate_withdraw(*, candidate: Candidate, by: User, reason: str) -> Candid
     """The candidate leaves the scheme before arriving in Italy; the reason is required."""
     if not reason.strip():
         raise DomainError(_("Give the reason for the withdrawal."))
-    _move(candidate=candidate, allowed_from=ACTIVE_STAGES, to=S.WITHDRAWN, by=by, note=reason)
+    _move(
+        candidate=candidate, allowed_from=MOVES_FROM["withdraw"], to=S.WITHDRAWN, by=by, note=reason
+    )
     # Someone who left the scheme is shown to no company, whatever they had chosen.
     Candidate.objects.filter(pk=candidate.pk).update(profile_shared=False)
     candidate.profile_shared = False
@@ -193,7 +187,11 @@ def candidate_mark_not_certified(*, candidate: Candidate, by: User, reason: str)
     if not reason.strip():
         raise DomainError(_("Give the reason why the candidate was not certified."))
     return _move(
-        candidate=candidate, allowed_from={S.IN_TRAINING}, to=S.NOT_CERTIFIED, by=by, note=reason
+        candidate=candidate,
+        allowed_from=MOVES_FROM["not_certified"],
+        to=S.NOT_CERTIFIED,
+        by=by,
+        note=reason,
     )
 
 
