@@ -33,7 +33,9 @@ def pending_invitation(request: HttpRequest) -> Invitation | None:
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        # Accounts come from invitations; the companies issue adds the company's own sign-up.
+        # Accounts come from invitations, or from a company signing itself up (companies:signup).
+        if getattr(request, "thamm_company_signup", False):
+            return True
         return pending_invitation(request) is not None
 
     def post_login(self, request: HttpRequest, user, **kwargs):

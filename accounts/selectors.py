@@ -34,6 +34,11 @@ def companies_assisted_by(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=Organisation.Kind.COMPANY, pk__in=company_ids)
 
 
+def chamber_list() -> QuerySet[Organisation]:
+    """The chambers of commerce on the portal (public: a company names the one helping it)."""
+    return Organisation.objects.filter(kind=Organisation.Kind.CHAMBER).order_by("name")
+
+
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -85,34 +90,48 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     )
 
 
-def chamber_advisors(*, user: User) -> QuerySet[User]:
-    """Advisors the user may assign: all chamber members for IOM, none for anyone else."""
-    if not user.is_authenticated or not user.is_iom:
-        return User.objects.none()
-    return (
-        User.objects.filter(
-            membership_row__organisation__kind=Organisation.Kind.CHAMBER, is_active=True
-        )
-        .select_related("membership_row__organisation")
-        .order_by("email")
+def may_assign_advisors(user: User) -> bool:
+    """IOM coordinators, and the admins of a chamber of commerce (for their own advisors)."""
+    return user.is_authenticated and (
+        user.is_iom or (user.is_chamber_advisor and user.is_org_admin)
     )
+
+
+def chamber_advisors(*, user: User) -> QuerySet[User]:
+    """Advisors the user may assign: every chamber member for IOM, the members of their own
+    chamber for a chamber's admin, none for anyone else."""
+    if not may_assign_advisors(user):
+        return User.objects.none()
+    qs = User.objects.filter(
+        membership_row__organisation__kind=Organisation.Kind.CHAMBER, is_active=True
+    )
+    if not user.is_iom:
+        qs = qs.filter(membership_row__organisation_id=user.membership.organisation_id)
+    return qs.select_related("membership_row__organisation").order_by("email")
 
 
 def assignable_companies(*, user: User) -> QuerySet[Organisation]:
-    if not user.is_authenticated or not user.is_iom:
+    """Companies the user may assign advisors to: all for IOM; for a chamber's admin, those that
+    named that chamber as the one helping them (the company's profile)."""
+    if not may_assign_advisors(user):
         return Organisation.objects.none()
-    return Organisation.objects.filter(kind=Organisation.Kind.COMPANY).order_by("name")
+    qs = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+    if not user.is_iom:
+        qs = qs.filter(company__chamber_id=user.membership.organisation_id)
+    return qs.order_by("name")
 
 
 def advisor_assignment_list(*, user: User) -> QuerySet[OrganisationUserObjectPermission]:
-    """Every advisor-to-company grant, for IOM; nothing for anyone else."""
-    if not user.is_authenticated or not user.is_iom:
+    """Advisor-to-company grants: every one for IOM, those of its own advisors for a chamber's
+    admin, nothing for anyone else."""
+    if not may_assign_advisors(user):
         return OrganisationUserObjectPermission.objects.none()
-    return (
-        _assist_grants()
-        .select_related("user", "user__membership_row__organisation", "content_object")
-        .order_by("content_object__name", "user__email")
-    )
+    qs = _assist_grants()
+    if not user.is_iom:
+        qs = qs.filter(user__membership_row__organisation_id=user.membership.organisation_id)
+    return qs.select_related(
+        "user", "user__membership_row__organisation", "content_object"
+    ).order_by("content_object__name", "user__email")
 
 
 def advisor_assignment_get(*, user: User, pk: int) -> OrganisationUserObjectPermission:

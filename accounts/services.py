@@ -15,7 +15,13 @@ from thamm.audit import audit
 from thamm.exceptions import DomainError
 
 from .models import Invitation, Membership, Organisation, OrganisationUserObjectPermission, User
-from .selectors import ASSIST_COMPANY
+from .selectors import (
+    ASSIST_COMPANY,
+    advisor_assignment_list,
+    assignable_companies,
+    chamber_advisors,
+    may_assign_advisors,
+)
 from .tasks import send_invitation_email
 
 # The invitee has no account yet, so no language of their own: the invitation is written in the
@@ -165,15 +171,22 @@ def advisor_assign(
 ) -> OrganisationUserObjectPermission:
     """Grant a chamber advisor the right to assist a company (a django-guardian object permission).
 
-    Only IOM assigns (the chamber's own admins will too, companies issue); only chamber members can
-    be advisors and only companies can be assisted.
+    IOM assigns any chamber member to any company. A chamber's admin assigns the chamber's own
+    members to the companies that named that chamber as the one helping them. Only chamber members
+    can be advisors and only companies can be assisted.
     """
-    if not by.is_iom:
-        raise DomainError(_("Only IOM coordinators can assign advisors."))
+    if not may_assign_advisors(by):
+        raise DomainError(
+            _("Only IOM coordinators and chamber administrators can assign advisors.")
+        )
     if not advisor.is_chamber_advisor:
         raise DomainError(_("Only members of a chamber of commerce can be advisors."))
     if company.kind != Organisation.Kind.COMPANY:
         raise DomainError(_("Advisors can only be assigned to companies."))
+    if not chamber_advisors(user=by).filter(pk=advisor.pk).exists():
+        raise DomainError(_("You can only assign advisors of your own chamber."))
+    if not assignable_companies(user=by).filter(pk=company.pk).exists():
+        raise DomainError(_("This company has not asked your chamber for help."))
     already = OrganisationUserObjectPermission.objects.filter(
         user=advisor, content_object=company, permission__codename=ASSIST_COMPANY
     )
@@ -196,8 +209,10 @@ def advisor_assign(
 @transaction.atomic
 def advisor_unassign(*, grant: OrganisationUserObjectPermission, by: User) -> None:
     """Remove an advisor's grant; their access to the company ends with this transaction."""
-    if not by.is_iom:
-        raise DomainError(_("Only IOM coordinators can remove advisors."))
+    if not advisor_assignment_list(user=by).filter(pk=grant.pk).exists():
+        raise DomainError(
+            _("Only IOM coordinators and chamber administrators can remove advisors.")
+        )
     advisor, company = grant.user, grant.content_object
     remove_perm(f"accounts.{ASSIST_COMPANY}", advisor, company)
     audit(

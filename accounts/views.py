@@ -20,6 +20,7 @@ from .selectors import (
     invitation_by_token,
     invitation_get,
     invitation_list,
+    may_assign_advisors,
     member_list,
     organisation_get,
 )
@@ -110,10 +111,13 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
 
 
-@role_required(Role.IOM)
+@role_required(Role.IOM, Role.CHAMBER)
 @require_http_methods(["GET", "POST"])
 def advisor_assignments(request: HttpRequest) -> HttpResponse:
-    """IOM assigns chamber advisors to companies and sees every current assignment."""
+    """IOM (every advisor, every company) or a chamber's admin (its own advisors, the companies
+    that asked it for help) assigns advisors and sees the current assignments."""
+    if not may_assign_advisors(request.user):
+        raise PermissionDenied
     form = AdvisorAssignForm(
         request.POST or None,
         advisors=chamber_advisors(user=request.user),
@@ -138,7 +142,7 @@ def advisor_assignments(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.IOM)
+@role_required(Role.IOM, Role.CHAMBER)
 @require_POST
 def advisor_unassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     grant = advisor_assignment_get(user=request.user, pk=pk)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role, User
 from thamm.scoping import get_visible_or_404
-from thamm.stages import stage_history
+from thamm.stages import labelled_history
 
 from .models import Candidate, CandidateDocument, ConsentRecord, PrivacyNotice
 
@@ -64,10 +64,7 @@ def candidate_get(*, user: User, pk: int) -> Candidate:
 def candidate_stage_history(*, user: User, candidate: Candidate) -> list:
     """The candidate's moves, oldest first, each with `to_stage_label` for people to read."""
     get_visible_or_404(candidate_list(user=user), pk=candidate.pk)
-    changes = list(stage_history(obj=candidate))
-    for change in changes:
-        change.to_stage_label = Candidate.Status(change.to_stage).label
-    return changes
+    return labelled_history(obj=candidate, choices=Candidate.Status)
 
 
 def privacy_notice_current() -> PrivacyNotice | None:

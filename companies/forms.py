@@ -1,9 +1,115 @@
+from allauth.account.forms import SignupForm
 from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import chamber_list
+from thamm.exceptions import DomainError
 from thamm.scheme import italian_provinces
+from training.selectors import technical_modules
 
-from .models import ProductionUnit
+from .models import Company, ProductionUnit, RegionalBody, Vacancy
+from .services import PROFILE_FIELDS, VACANCY_FIELDS, company_register
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Company fields asked at sign-up (the rest of the profile can follow).
+SIGNUP_COMPANY_FIELDS = [
+    "legal_name",
+    "partita_iva",
+    "codice_fiscale",
+    "ateco_code",
+    "pec",
+    "size",
+    "contact_name",
+    "contact_phone",
+    "chamber",
+]
+
+
+class _CompanyFields(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = SIGNUP_COMPANY_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("codice_fiscale", "ateco_code", "pec", "size", "contact_name"):
+            self.fields[name].required = True
+        self.fields["chamber"].queryset = chamber_list()
+
+
+class CompanySignupForm(SignupForm):
+    """allauth's sign-up form plus the company's profile: the account, the company organisation
+    (the person becomes its admin) and the profile are created together or not at all."""
+
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company_form = _CompanyFields(self.data or None)
+        for name, field in self.company_form.fields.items():
+            self.fields[name] = field
+        self.order_fields(SIGNUP_COMPANY_FIELDS + ["full_name", "email", "password1", "password2"])
+        self.fields["email"].label = _("Your e-mail address")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.company_form.is_valid():
+            for name, errors in self.company_form.errors.items():
+                for error in errors:
+                    if name in self.fields and name not in self.errors:
+                        self.add_error(name, error)
+                    elif name not in self.fields:
+                        self.add_error(None, error)
+        return cleaned
+
+    def try_save(self, request):
+        if self.account_already_exists:  # allauth answers without creating anything
+            return super().try_save(request)
+        data = {name: self.cleaned_data.get(name) for name in SIGNUP_COMPANY_FIELDS}
+        data = {k: ("" if v is None and k != "chamber" else v) for k, v in data.items()}
+        try:
+            with transaction.atomic():
+                user = self.save(request)
+                company_register(user=user, data=data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return None, redirect("companies:signup")
+        return user, None
+
+    def signup(self, request, user) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.language = getattr(request, "LANGUAGE_CODE", "") or ""
+        user.save(update_fields=["full_name", "language"])
+
+
+class CompanyProfileForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = PROFILE_FIELDS
+        widgets = {"interest_date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chamber"].queryset = chamber_list()
+        self.fields["interest_body"].queryset = RegionalBody.objects.filter(scheme__is_current=True)
+
+    def _post_clean(self):
+        # The service validates and saves; the form only parses (no instance mutation here).
+        pass
+
+
+class VerificationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to suspend a company, e.g. a breach of fair recruitment."),
+    )
 
 
 class UnitForm(forms.ModelForm):
@@ -18,3 +124,26 @@ class UnitForm(forms.ModelForm):
         self.fields["province"].choices = [("", "---------")] + [
             (code, f"{name} ({code.removeprefix('IT-')})") for code, name, _r in italian_provinces()
         ]
+
+
+class VacancyForm(forms.ModelForm):
+    class Meta:
+        model = Vacancy
+        fields = [*VACANCY_FIELDS[:4], "required_modules", *VACANCY_FIELDS[4:]]
+        widgets = {
+            "start_date": DATE,
+            "required_modules": forms.CheckboxSelectMultiple,
+            "description_it": forms.Textarea(attrs={"rows": 4, "lang": "it", "dir": "ltr"}),
+            "description_fr": forms.Textarea(attrs={"rows": 3, "lang": "fr", "dir": "ltr"}),
+            "description_ar": forms.Textarea(attrs={"rows": 3, "lang": "ar", "dir": "rtl"}),
+        }
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["required_modules"].queryset = technical_modules()
+        self.fields["gross_monthly_pay"].widget.attrs.update({"min": "0", "step": "0.01"})
+
+    def _post_clean(self):
+        # The service validates (model rules included) and saves.
+        pass

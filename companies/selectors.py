@@ -1,4 +1,5 @@
-"""Reads of companies and their production units, scoped to the acting user (DESIGN.md §3).
+"""Reads of companies, their production units, attestations and vacancies, scoped to the acting
+user (DESIGN.md §3):
 
 - IOM coordinators see every company;
 - a company user sees their own company;
@@ -6,19 +7,27 @@
 - training centres and candidates see none of this.
 """
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from accounts.selectors import companies_assisted_by
+from thamm.scheme import current_scheme
 from thamm.scoping import get_visible_or_404
+from thamm.stages import labelled_history
 
-from .models import Company, ProductionUnit
+from .models import Attestation, Company, EmployerPaysStatement, ProductionUnit, Vacancy
 
 
-def company_list(*, user: User) -> QuerySet[Company]:
+def company_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
     if not user.is_authenticated:
         return Company.objects.none()
     qs = Company.objects.select_related("organisation")
+    if status:
+        qs = qs.filter(status=status)
     if user.role == Role.IOM:
         return qs
     if user.role == Role.COMPANY:
@@ -29,8 +38,161 @@ def company_list(*, user: User) -> QuerySet[Company]:
 
 
 def company_get(*, user: User, pk: int) -> Company:
-    return get_visible_or_404(company_list(user=user), pk=pk)
+    return get_visible_or_404(
+        company_list(user=user).select_related("chamber", "interest_body"), pk=pk
+    )
+
+
+def company_overview_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
+    """Companies with the figures their list shows, in one query whatever their number."""
+    regions = current_scheme().destination_regions
+    return company_list(user=user, status=status).annotate(
+        eligible_units=Count("units", filter=Q(units__region__in=regions), distinct=True),
+        published_vacancies=Count(
+            "vacancies", filter=Q(vacancies__status=Vacancy.Status.PUBLISHED), distinct=True
+        ),
+    )
+
+
+def company_history(*, user: User, company: Company):
+    """The verification changes of a company the user may see, oldest first."""
+    company_get(user=user, pk=company.pk)
+    return labelled_history(obj=company, choices=Company.Status)
 
 
 def unit_list(*, user: User, company: Company) -> QuerySet[ProductionUnit]:
     return ProductionUnit.objects.filter(company__in=company_list(user=user).filter(pk=company.pk))
+
+
+def current_statement_or_none() -> EmployerPaysStatement | None:
+    return EmployerPaysStatement.objects.order_by("-version").first()
+
+
+def attestation_list(*, user: User, company: Company) -> QuerySet[Attestation]:
+    """The company's signatures, newest first, with who signed which version."""
+    return (
+        Attestation.objects.filter(company__in=company_list(user=user).filter(pk=company.pk))
+        .select_related("statement", "signed_by")
+        .order_by("-signed_at")
+    )
+
+
+def vacancy_list(
+    *, user: User, company: Company | None = None, status: str | None = None
+) -> QuerySet[Vacancy]:
+    companies = company_list(user=user)
+    if company is not None:
+        companies = companies.filter(pk=company.pk)
+    qs = Vacancy.objects.filter(company__in=companies).select_related(
+        "company", "unit", "occupation"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def vacancy_get(*, user: User, pk: int) -> Vacancy:
+    return get_visible_or_404(vacancy_list(user=user), pk=pk)
+
+
+def vacancy_history(*, user: User, vacancy: Vacancy):
+    vacancy_get(user=user, pk=vacancy.pk)
+    return labelled_history(obj=vacancy, choices=Vacancy.Status)
+
+
+# The paperwork view: what each assisted company still misses, most urgent first. Weights make
+# a suspension or a missing eligible unit (which blocks everything) outrank a missing reference.
+@dataclass(frozen=True)
+class Missing:
+    code: str
+    label: str
+    weight: int
+
+    @property
+    def url_name(self) -> str:
+        """The page where the missing piece is supplied."""
+        return MISSING_PAGES[self.code]
+
+
+MISSING_PAGES = {
+    "suspended": "companies:detail",
+    "unit": "companies:units",
+    "verification": "companies:detail",
+    "attestation": "companies:attestation",
+    "vacancy": "companies:vacancies",
+    "interest": "companies:edit",
+}
+
+
+@dataclass
+class Paperwork:
+    company: Company
+    missing: list[Missing]
+
+    @property
+    def urgency(self) -> int:
+        return sum(item.weight for item in self.missing)
+
+
+def paperwork_list(*, user: User) -> list[Paperwork]:
+    """Per company the user assists (IOM: every company), what is missing, most urgent first.
+
+    One query whatever the number of companies.
+    """
+    if user.role not in (Role.CHAMBER, Role.IOM):
+        return []
+    regions = current_scheme().destination_regions
+    statement = current_statement_or_none()
+    signed = Attestation.objects.filter(company=OuterRef("pk"), statement=statement)
+    companies = company_list(user=user).annotate(
+        has_eligible_unit=Exists(
+            ProductionUnit.objects.filter(company=OuterRef("pk"), region__in=regions)
+        ),
+        has_signed=Exists(signed),
+        draft_vacancies=Count(
+            "vacancies", filter=Q(vacancies__status=Vacancy.Status.DRAFT), distinct=True
+        ),
+        open_vacancies=Count(
+            "vacancies",
+            filter=Q(vacancies__status__in=[Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED]),
+            distinct=True,
+        ),
+    )
+    rows = []
+    for company in companies:
+        missing = []
+        if company.status == Company.Status.SUSPENDED:
+            missing.append(Missing("suspended", _("Suspended: %s") % company.status_reason, 100))
+        if not company.has_eligible_unit:
+            missing.append(Missing("unit", _("No production unit in the scheme's regions"), 50))
+        if company.status == Company.Status.PENDING:
+            missing.append(Missing("verification", _("Waiting for verification"), 40))
+        if statement is not None and not company.has_signed:
+            missing.append(
+                Missing(
+                    "attestation",
+                    _("Employer-pays statement version %(version)s not signed")
+                    % {"version": statement.version},
+                    30,
+                )
+            )
+        if company.draft_vacancies:
+            missing.append(
+                Missing(
+                    "vacancy",
+                    ngettext(
+                        "%(count)s draft vacancy not published",
+                        "%(count)s draft vacancies not published",
+                        company.draft_vacancies,
+                    )
+                    % {"count": company.draft_vacancies},
+                    20,
+                )
+            )
+        elif not company.open_vacancies:
+            missing.append(Missing("vacancy", _("No open vacancy"), 15))
+        if company.interest_body_id is None:
+            missing.append(Missing("interest", _("Expression of interest not recorded"), 10))
+        rows.append(Paperwork(company=company, missing=missing))
+    rows.sort(key=lambda row: (-row.urgency, row.company.created_at, row.company.pk))
+    return rows

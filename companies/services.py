@@ -1,24 +1,216 @@
-"""Writes with rules for companies: production units and their regional eligibility."""
+"""Writes with rules for companies: sign-up, profile, verification, the employer-pays attestation,
+production units and their regional eligibility, vacancies and their states."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import Membership, Organisation, Role, User
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.scheme import current_scheme, province_region, region_name
+from thamm.stages import stage_record
 
-from .models import Company, ProductionUnit
+from .models import Attestation, Company, EmployerPaysStatement, ProductionUnit, Vacancy
+
+# What the company itself (or its advisor, or IOM) may change on its profile. The Partita IVA is
+# fixed at sign-up: a correction goes through IOM (admin).
+PROFILE_FIELDS = [
+    "legal_name",
+    "codice_fiscale",
+    "ateco_code",
+    "pec",
+    "size",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "chamber",
+    "interest_body",
+    "interest_date",
+    "interest_reference",
+]
+
+VACANCY_FIELDS = [
+    "title",
+    "occupation",
+    "unit",
+    "positions",
+    "min_italian_level",
+    "contract",
+    "contract_months",
+    "ccnl",
+    "ccnl_level",
+    "gross_monthly_pay",
+    "hours_per_week",
+    "start_date",
+    "housing",
+    "description_it",
+    "description_fr",
+    "description_ar",
+]
+
+# Verification: action → (from stages, to stage). Suspending needs a reason.
+VERIFICATION_MOVES = {
+    "verify": ((Company.Status.PENDING,), Company.Status.VERIFIED),
+    "suspend": ((Company.Status.VERIFIED,), Company.Status.SUSPENDED),
+    "reinstate": ((Company.Status.SUSPENDED,), Company.Status.VERIFIED),
+}
+
+# Vacancy states: action → (from states, to state).
+VACANCY_MOVES = {
+    "publish": ((Vacancy.Status.DRAFT,), Vacancy.Status.PUBLISHED),
+    "fill": ((Vacancy.Status.PUBLISHED,), Vacancy.Status.FILLED),
+    "close": ((Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED), Vacancy.Status.CLOSED),
+}
 
 
 def _check_may_act(*, company: Company, by: User) -> None:
     """The company's own users, its assigned chamber advisor, or IOM."""
     from .selectors import company_list
 
-    if not company_list(user=by).filter(pk=company.pk).exists():
-        raise DomainError(_("You cannot act for this company."))
     if by.role not in (Role.COMPANY, Role.CHAMBER, Role.IOM):
         raise DomainError(_("You cannot act for this company."))
+    if not company_list(user=by).filter(pk=company.pk).exists():
+        raise DomainError(_("You cannot act for this company."))
+
+
+def _check_may_verify(*, company: Company, by: User) -> None:
+    """IOM, or an advisor of the chamber that assists the company (DESIGN.md §3)."""
+    from .selectors import company_list
+
+    if by.role not in (Role.CHAMBER, Role.IOM):
+        raise DomainError(_("Only IOM or the company's chamber advisor can verify a company."))
+    if not company_list(user=by).filter(pk=company.pk).exists():
+        raise DomainError(_("You cannot act for this company."))
+
+
+@transaction.atomic
+def company_register(*, user: User, data: dict) -> Company:
+    """A company signs up: its organisation, the signing-up user as its admin, its profile.
+
+    Runs inside the sign-up transaction, so a refusal leaves no account behind either.
+    """
+    if Membership.objects.filter(user=user).exists():
+        raise DomainError(_("This account already belongs to an organisation."))
+    legal_name = data["legal_name"].strip()
+    if Company.objects.filter(partita_iva=data["partita_iva"]).exists():
+        raise DomainError(_("A company with this Partita IVA is already registered."))
+    if Organisation.objects.filter(kind=Organisation.Kind.COMPANY, name=legal_name).exists():
+        raise DomainError(_("A company with this name is already registered."))
+    organisation = Organisation.objects.create(
+        kind=Organisation.Kind.COMPANY, name=legal_name, country="IT"
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
+    company = Company(organisation=organisation, **{**data, "legal_name": legal_name})
+    company.full_clean()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError as exc:  # the same Partita IVA registered in the same instant
+        raise DomainError(_("A company with this Partita IVA is already registered.")) from exc
+    stage_record(obj=company, from_stage="", to_stage=company.status, by=user)
+    audit(actor=user, action="company.register", target=company)
+    return company
+
+
+@transaction.atomic
+def company_update(*, company: Company, data: dict, by: User) -> Company:
+    """Edit the company's profile and its expression of interest."""
+    _check_may_act(company=company, by=by)
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    changed = [f for f in PROFILE_FIELDS if f in data and getattr(company, f) != data[f]]
+    for field in changed:
+        setattr(company, field, data[field])
+    if company.interest_date and company.interest_date > timezone.localdate():
+        raise DomainError(_("The expression of interest cannot be dated in the future."))
+    if bool(company.interest_body) != bool(company.interest_date):
+        raise DomainError(
+            _("Give both the regional body and the date of the expression of interest.")
+        )
+    if company.chamber is not None and company.chamber.kind != Organisation.Kind.CHAMBER:
+        raise DomainError(_("Choose a chamber of commerce."))
+    company.full_clean()
+    company.save()
+    if "legal_name" in changed:
+        organisation = company.organisation
+        organisation.name = company.legal_name
+        try:
+            with transaction.atomic():
+                organisation.save(update_fields=["name", "updated_at"])
+        except IntegrityError as exc:
+            raise DomainError(_("A company with this name is already registered.")) from exc
+    if changed:
+        audit(actor=by, action="company.update", target=company, detail={"fields": changed})
+    return company
+
+
+@transaction.atomic
+def company_set_status(*, company: Company, action: str, by: User, reason: str = "") -> Company:
+    """Verify, suspend (with a reason) or reinstate a company; every change is recorded."""
+    _check_may_verify(company=company, by=by)
+    if action not in VERIFICATION_MOVES:
+        raise DomainError(_("Unknown action."))
+    sources, target = VERIFICATION_MOVES[action]
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.status not in sources:
+        raise DomainError(
+            _("This company is %(status)s: it cannot be moved that way.")
+            % {"status": company.get_status_display().lower()}
+        )
+    reason = reason.strip()
+    if action == "suspend" and not reason:
+        raise DomainError(_("Give the reason for the suspension."))
+    previous = company.status
+    company.status = target
+    company.status_reason = reason
+    company.status_changed_at = timezone.now()
+    company.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    stage_record(obj=company, from_stage=previous, to_stage=target, by=by, note=reason)
+    audit(
+        actor=by,
+        action=f"company.{action}",
+        target=company,
+        detail={"from": previous, "to": target, "reason": reason},
+    )
+    return company
+
+
+def current_statement() -> EmployerPaysStatement:
+    """The employer-pays statement in force: the highest version."""
+    statement = EmployerPaysStatement.objects.order_by("-version").first()
+    if statement is None:
+        raise DomainError(_("No employer-pays statement has been published yet."))
+    return statement
+
+
+@transaction.atomic
+def attestation_sign(*, company: Company, by: User) -> Attestation:
+    """A company admin signs the current version of the employer-pays statement."""
+    if not (
+        by.role == Role.COMPANY
+        and by.is_org_admin
+        and by.membership.organisation_id == company.organisation_id
+    ):
+        raise DomainError(_("Only an administrator of the company can sign this statement."))
+    statement = current_statement()
+    if Attestation.objects.filter(company=company, statement=statement).exists():
+        raise DomainError(_("The company has already signed this version of the statement."))
+    try:
+        with transaction.atomic():
+            attestation = Attestation.objects.create(
+                company=company, statement=statement, signed_by=by
+            )
+    except IntegrityError as exc:  # signed twice in the same instant
+        raise DomainError(
+            _("The company has already signed this version of the statement.")
+        ) from exc
+    audit(
+        actor=by,
+        action="company.attest",
+        target=company,
+        detail={"statement_version": statement.version},
+    )
+    return attestation
 
 
 @transaction.atomic
@@ -42,3 +234,98 @@ def unit_add(*, company: Company, data: dict, by: User) -> ProductionUnit:
     unit.save()
     audit(actor=by, action="unit.add", target=company, detail={"province": unit.province})
     return unit
+
+
+def publish_blockers(*, company: Company) -> list[str]:
+    """Why the company cannot publish vacancies now (empty: it can)."""
+    blockers = []
+    if company.status != Company.Status.VERIFIED:
+        blockers.append(
+            _("The company is not verified yet: IOM or its chamber advisor verifies it.")
+            if company.status == Company.Status.PENDING
+            else _("The company is suspended: it cannot publish vacancies.")
+        )
+    regions = current_scheme().destination_regions
+    if not company.units.filter(region__in=regions).exists():
+        names = ", ".join(region_name(code) for code in regions)
+        blockers.append(
+            _("The company has no production unit in %(regions)s.") % {"regions": names}
+        )
+    return blockers
+
+
+def _check_vacancy_data(*, company: Company, data: dict) -> None:
+    unit = data.get("unit")
+    if unit is not None and unit.company_id != company.pk:
+        raise DomainError(_("Choose one of the company's production units."))
+    start = data.get("start_date")
+    if start is not None and start < timezone.localdate():
+        raise DomainError(_("The start date cannot be in the past."))
+
+
+def _save_vacancy(vacancy: Vacancy, data: dict) -> Vacancy:
+    for field in VACANCY_FIELDS:
+        if field in data:
+            setattr(vacancy, field, data[field])
+    vacancy.full_clean()
+    vacancy.save()
+    if "required_modules" in data:
+        vacancy.required_modules.set(data["required_modules"])
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_create(*, company: Company, data: dict, by: User) -> Vacancy:
+    """A draft vacancy at one of the company's units."""
+    _check_may_act(company=company, by=by)
+    _check_vacancy_data(company=company, data=data)
+    vacancy = _save_vacancy(Vacancy(company=company), data)
+    stage_record(obj=vacancy, from_stage="", to_stage=vacancy.status, by=by)
+    audit(actor=by, action="vacancy.create", target=vacancy)
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_update(*, vacancy: Vacancy, data: dict, by: User) -> Vacancy:
+    """Edit a draft or published vacancy (a filled or closed one stays as it was)."""
+    _check_may_act(company=vacancy.company, by=by)
+    vacancy = Vacancy.objects.select_for_update().select_related("company").get(pk=vacancy.pk)
+    if vacancy.status not in (Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED):
+        raise DomainError(_("A filled or closed vacancy can no longer be changed."))
+    _check_vacancy_data(company=vacancy.company, data=data)
+    _save_vacancy(vacancy, data)
+    audit(actor=by, action="vacancy.update", target=vacancy)
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_move(*, vacancy: Vacancy, action: str, by: User) -> Vacancy:
+    """Publish, fill or close a vacancy. Only a verified company with an eligible unit
+    publishes, and only a vacancy that starts today or later at an eligible unit."""
+    _check_may_act(company=vacancy.company, by=by)
+    if action not in VACANCY_MOVES:
+        raise DomainError(_("Unknown action."))
+    sources, target = VACANCY_MOVES[action]
+    vacancy = (
+        Vacancy.objects.select_for_update().select_related("company", "unit").get(pk=vacancy.pk)
+    )
+    if vacancy.status not in sources:
+        raise DomainError(
+            _("This vacancy is %(status)s: it cannot be moved that way.")
+            % {"status": vacancy.get_status_display().lower()}
+        )
+    if action == "publish":
+        blockers = publish_blockers(company=vacancy.company)
+        if blockers:
+            raise DomainError(" ".join(blockers))
+        if vacancy.unit.region not in current_scheme().destination_regions:
+            raise DomainError(_("This vacancy's production unit is outside the scheme's regions."))
+        if vacancy.start_date < timezone.localdate():
+            raise DomainError(_("The start date has passed: change it before publishing."))
+        vacancy.published_at = timezone.now()
+    previous = vacancy.status
+    vacancy.status = target
+    vacancy.save(update_fields=["status", "published_at", "updated_at"])
+    stage_record(obj=vacancy, from_stage=previous, to_stage=target, by=by)
+    audit(actor=by, action=f"vacancy.{action}", target=vacancy)
+    return vacancy

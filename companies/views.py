@@ -1,20 +1,207 @@
+from allauth.account.views import SignupView
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
+from thamm.exceptions import DomainError
 from thamm.forms import call_service
 from thamm.scheme import current_scheme, destination_region_choices
 from thamm.scoping import role_required
 
-from .forms import UnitForm
-from .selectors import company_get, unit_list
-from .services import unit_add
+from .forms import (
+    CompanyProfileForm,
+    CompanySignupForm,
+    UnitForm,
+    VacancyForm,
+    VerificationForm,
+)
+from .models import Company, Vacancy
+from .selectors import (
+    attestation_list,
+    company_get,
+    company_history,
+    company_list,
+    company_overview_list,
+    current_statement_or_none,
+    paperwork_list,
+    unit_list,
+    vacancy_get,
+    vacancy_history,
+    vacancy_list,
+)
+from .services import (
+    VERIFICATION_MOVES,
+    attestation_sign,
+    company_set_status,
+    company_update,
+    publish_blockers,
+    unit_add,
+    vacancy_create,
+    vacancy_move,
+    vacancy_update,
+)
+
+COMPANY_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
+PAGE_SIZE = 50
 
 
-@role_required(Role.COMPANY, Role.CHAMBER, Role.IOM)
+def _page(request: HttpRequest, queryset) -> dict:
+    """One page of a list, and the query string (without the page) its links keep."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+    }
+
+
+class CompanySignupView(SignupView):
+    """A company signs up on its own: the account, the company and its profile, through allauth
+    (password rules, e-mail verification, enumeration prevention)."""
+
+    template_name = "companies/signup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        request.thamm_company_signup = True  # read by the account adapter: sign-up is open here
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return CompanySignupForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["regions"] = [name for _code, name in destination_region_choices(current_scheme())]
+        return context
+
+
+company_signup = CompanySignupView.as_view()
+
+
+@role_required(*COMPANY_ROLES)
+def company_list_view(request: HttpRequest) -> HttpResponse:
+    """IOM: every company, filterable by verification; an advisor: the companies they assist.
+    A company user goes to their own company."""
+    if request.user.role == Role.COMPANY:
+        company = company_list(user=request.user).first()
+        if company is None:
+            raise PermissionDenied
+        return redirect(company)
+    status = request.GET.get("status", "")
+    if status not in Company.Status.values:
+        status = ""
+    return render(
+        request,
+        "companies/company_list.html",
+        {
+            **_page(request, company_overview_list(user=request.user, status=status or None)),
+            "status": status,
+            "statuses": Company.Status.choices,
+        },
+    )
+
+
+@role_required(*COMPANY_ROLES)
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = company_get(user=request.user, pk=pk)
+    statement = current_statement_or_none()
+    attestations = list(attestation_list(user=request.user, company=company)[:5])
+    return render(
+        request,
+        "companies/company_detail.html",
+        {
+            "company": company,
+            "units": unit_list(user=request.user, company=company),
+            "vacancies": vacancy_list(user=request.user, company=company)[:10],
+            "statement": statement,
+            "signed_current": any(
+                a.statement_id == getattr(statement, "pk", None) for a in attestations
+            ),
+            "attestations": attestations,
+            "history": company_history(user=request.user, company=company),
+            "blockers": publish_blockers(company=company),
+            "may_verify": request.user.role in (Role.CHAMBER, Role.IOM),
+            "moves": [
+                a for a, (sources, _t) in VERIFICATION_MOVES.items() if company.status in sources
+            ],
+            "verification_form": VerificationForm(),
+        },
+    )
+
+
+@role_required(*COMPANY_ROLES)
+@require_http_methods(["GET", "POST"])
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = company_get(user=request.user, pk=pk)
+    form = CompanyProfileForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        updated = call_service(
+            form, company_update, company=company, data=form.cleaned_data, by=request.user
+        )
+        if updated is not None:
+            messages.success(request, _("The company's profile has been saved."))
+            return redirect(updated)
+    return render(request, "companies/company_form.html", {"company": company, "form": form})
+
+
+@role_required(Role.CHAMBER, Role.IOM)
+@require_POST
+def company_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verify, suspend (with a reason) or reinstate a company."""
+    company = company_get(user=request.user, pk=pk)
+    form = VerificationForm(request.POST)
+    action = request.POST.get("action", "")
+    if form.is_valid():
+        try:
+            company_set_status(
+                company=company, action=action, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The company's verification has been updated."))
+    else:
+        messages.error(request, _("Check the reason: it is too long."))
+    return redirect(company)
+
+
+@role_required(*COMPANY_ROLES)
+@require_http_methods(["GET", "POST"])
+def attestation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The employer-pays statement in force, who signed which version; a company admin signs."""
+    company = company_get(user=request.user, pk=pk)
+    statement = current_statement_or_none()
+    if request.method == "POST":
+        try:
+            attestation_sign(company=company, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Thank you: the company has signed the statement."))
+        return redirect("companies:attestation", pk=company.pk)
+    signatures = list(attestation_list(user=request.user, company=company))
+    return render(
+        request,
+        "companies/attestation.html",
+        {
+            "company": company,
+            "statement": statement,
+            "body": statement.body(get_language()) if statement else "",
+            "signatures": signatures,
+            "signed_current": any(
+                s.statement_id == getattr(statement, "pk", None) for s in signatures
+            ),
+            "may_sign": request.user.role == Role.COMPANY and request.user.is_org_admin,
+        },
+    )
+
+
+@role_required(*COMPANY_ROLES)
 @require_http_methods(["GET", "POST"])
 def unit_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A company's production units, and the form to declare one."""
@@ -37,3 +224,113 @@ def unit_list_view(request: HttpRequest, pk: int) -> HttpResponse:
             "regions": [name for _code, name in destination_region_choices(current_scheme())],
         },
     )
+
+
+@role_required(*COMPANY_ROLES)
+def vacancy_list_view(request: HttpRequest, pk: int) -> HttpResponse:
+    company = company_get(user=request.user, pk=pk)
+    status = request.GET.get("status", "")
+    if status not in Vacancy.Status.values:
+        status = ""
+    return render(
+        request,
+        "companies/vacancy_list.html",
+        {
+            "company": company,
+            **_page(
+                request, vacancy_list(user=request.user, company=company, status=status or None)
+            ),
+            "status": status,
+            "statuses": Vacancy.Status.choices,
+            "blockers": publish_blockers(company=company),
+        },
+    )
+
+
+@role_required(*COMPANY_ROLES)
+@require_http_methods(["GET", "POST"])
+def vacancy_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    company = company_get(user=request.user, pk=pk)
+    form = VacancyForm(request.POST or None, units=unit_list(user=request.user, company=company))
+    if request.method == "POST" and form.is_valid():
+        vacancy = call_service(
+            form, vacancy_create, company=company, data=form.cleaned_data, by=request.user
+        )
+        if vacancy is not None:
+            messages.success(request, _("The vacancy has been saved as a draft."))
+            return redirect(vacancy)
+    return render(
+        request, "companies/vacancy_form.html", {"company": company, "form": form, "vacancy": None}
+    )
+
+
+@role_required(*COMPANY_ROLES)
+def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = vacancy_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "companies/vacancy_detail.html",
+        {
+            "vacancy": vacancy,
+            "company": vacancy.company,
+            "modules": vacancy.required_modules.all(),
+            "history": vacancy_history(user=request.user, vacancy=vacancy),
+            "blockers": publish_blockers(company=vacancy.company)
+            if vacancy.status == Vacancy.Status.DRAFT
+            else [],
+        },
+    )
+
+
+@role_required(*COMPANY_ROLES)
+@require_http_methods(["GET", "POST"])
+def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = vacancy_get(user=request.user, pk=pk)
+    if vacancy.status not in (Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED):
+        messages.error(request, _("A filled or closed vacancy can no longer be changed."))
+        return redirect(vacancy)
+    form = VacancyForm(
+        request.POST or None,
+        instance=vacancy,
+        units=unit_list(user=request.user, company=vacancy.company),
+    )
+    if request.method == "POST" and form.is_valid():
+        updated = call_service(
+            form, vacancy_update, vacancy=vacancy, data=form.cleaned_data, by=request.user
+        )
+        if updated is not None:
+            messages.success(request, _("The vacancy has been saved."))
+            return redirect(updated)
+    return render(
+        request,
+        "companies/vacancy_form.html",
+        {"company": vacancy.company, "form": form, "vacancy": vacancy},
+    )
+
+
+@role_required(*COMPANY_ROLES)
+@require_POST
+def vacancy_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish, fill or close a vacancy."""
+    vacancy = vacancy_get(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        vacancy_move(vacancy=vacancy, action=action, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            {
+                "publish": _("The vacancy is published."),
+                "fill": _("The vacancy is marked as filled."),
+                "close": _("The vacancy is closed."),
+            }[action],
+        )
+    return redirect(vacancy)
+
+
+@role_required(Role.CHAMBER, Role.IOM)
+def paperwork(request: HttpRequest) -> HttpResponse:
+    """Per assisted company, what is still missing, most urgent first."""
+    return render(request, "companies/paperwork.html", {"rows": paperwork_list(user=request.user)})

@@ -27,3 +27,12 @@ def stage_history(*, obj: models.Model) -> QuerySet[StageChange]:
     return StageChange.objects.filter(
         target_type=obj._meta.label_lower, target_id=str(obj.pk)
     ).select_related("by")
+
+
+def labelled_history(*, obj: models.Model, choices) -> list[StageChange]:
+    """The moves of one object, oldest first, each with `to_stage_label` (from `choices`, the
+    model's TextChoices) for people to read."""
+    changes = list(stage_history(obj=obj))
+    for change in changes:
+        change.to_stage_label = choices(change.to_stage).label
+    return changes

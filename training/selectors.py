@@ -24,6 +24,11 @@ def course_catalogue() -> QuerySet[Course]:
     return Course.objects.exclude(kind=Course.Kind.EMPLOYER).order_by("kind", "code")
 
 
+def technical_modules() -> QuerySet[Course]:
+    """The technical mechatronics modules (what a vacancy may require)."""
+    return Course.objects.filter(kind=Course.Kind.TECHNICAL).order_by("code")
+
+
 def result_list(*, user: User, candidate: Candidate) -> QuerySet[Result]:
     """The results of a candidate the user may see (the candidate's own included)."""
     visible = candidate_list(user=user).filter(pk=candidate.pk)

@@ -68,11 +68,18 @@ def test_invitations_are_scoped_to_the_admins_organisation(world):
     assert not invitation_list(user=staff).exists()
 
 
-def test_only_iom_lists_advisors_and_assignments(world):
+def test_iom_lists_every_advisor_a_chamber_admin_only_its_own(world):
     assert set(chamber_advisors(user=world.iom)) == {world.chamber, world.chamber_b}
     assert advisor_assignment_list(user=world.iom).count() == 2
-    assert not chamber_advisors(user=world.chamber).exists()
+    # world.chamber is the admin of chamber A: its own members and their assignments only.
+    colleague = member("chamber", organisation=world.chamber_org, role="staff")
+    assert set(chamber_advisors(user=world.chamber)) == {world.chamber, colleague}
+    assert [g.user for g in advisor_assignment_list(user=world.chamber)] == [world.chamber]
+    # A chamber's staff member, a company, a centre: nothing.
+    assert not chamber_advisors(user=colleague).exists()
+    assert not advisor_assignment_list(user=colleague).exists()
     assert not advisor_assignment_list(user=world.company).exists()
+    assert not chamber_advisors(user=world.centre).exists()
 
 
 def test_assignment_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):

@@ -1,0 +1,237 @@
+"""The companies pages through the Django test client: sign-up, profile, verification, the
+employer-pays statement, vacancies, the paperwork view."""
+
+import datetime
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from candidates.models import Occupation
+from companies.models import Attestation, Company, ProductionUnit, Vacancy, make_partita_iva
+from companies.services import unit_add
+from tests.factories import OrganisationFactory
+
+SIGNUP = {
+    "legal_name": "Officine Bergamasche S.r.l.",
+    "partita_iva": make_partita_iva(4000001),
+    "codice_fiscale": make_partita_iva(4000001),
+    "ateco_code": "28.41",
+    "pec": "officine@pec.example.it",
+    "size": "small",
+    "contact_name": "Giulia Rota",
+    "contact_phone": "+39 035 123456",
+    "full_name": "Giulia Rota",
+    "email": "giulia@officine.example.it",
+    "password1": "a-Long-unusual-passphrase-42",
+    "password2": "a-Long-unusual-passphrase-42",
+}
+
+
+def vacancy_data(unit, **overrides):
+    data = {
+        "title": "Tecnico manutentore",
+        "occupation": Occupation.objects.get(isco_code="3115").pk,
+        "unit": unit.pk,
+        "positions": 2,
+        "min_italian_level": "A2",
+        "contract": "permanent",
+        "contract_months": "",
+        "ccnl": "Metalmeccanica industria",
+        "ccnl_level": "C3",
+        "gross_monthly_pay": "1900.00",
+        "hours_per_week": 40,
+        "start_date": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+        "housing": "help",
+        "description_it": "Manutenzione di linee automatiche.",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_a_company_signs_up_with_its_admin_and_must_verify_the_address(client):
+    response = client.post(reverse("companies:signup"), SIGNUP, headers={"accept-language": "en"})
+    assert response.status_code == 302, response.context["form"].errors
+    company = Company.objects.get(partita_iva=SIGNUP["partita_iva"])
+    assert company.status == Company.Status.PENDING
+    assert company.organisation.kind == Organisation.Kind.COMPANY
+    user = User.objects.get(email=SIGNUP["email"])
+    assert user.membership.organisation == company.organisation
+    assert user.membership.role == Membership.Role.ADMIN
+    assert not EmailAddress.objects.get(user=user).verified
+    assert any("confirm" in m.subject.lower() for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("partita_iva", "12345678901", "valid Partita IVA"),
+        ("pec", "not-an-address", "valid email"),
+        ("ateco_code", "ABC", "ATECO code"),
+        ("codice_fiscale", "XYZ", "valid codice fiscale"),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_signup_input_is_refused_next_to_the_field_and_nothing_is_created(
+    client, field, value, message
+):
+    response = client.post(
+        reverse("companies:signup"), {**SIGNUP, field: value}, headers={"accept-language": "en"}
+    )
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+    assert not Company.objects.filter(legal_name=SIGNUP["legal_name"]).exists()
+
+
+def test_an_already_registered_partita_iva_is_refused(client, world):
+    data = {**SIGNUP, "partita_iva": world.company_a_profile.partita_iva}
+    response = client.post(reverse("companies:signup"), data, headers={"accept-language": "en"})
+    assert "already registered" in str(response.context["form"].errors["partita_iva"])
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+def test_signed_in_users_do_not_see_the_signup_form(client_for):
+    response = client_for("company").get(reverse("companies:signup"))
+    assert response.status_code == 302
+
+
+def test_company_detail_shows_why_it_cannot_publish(client_for, world):
+    response = client_for("company").get(
+        reverse("companies:detail", args=[world.company_a_profile.pk])
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "not verified yet" in content
+    assert "no production unit in Lombardia, Emilia-Romagna, Veneto" in content
+
+
+def test_iom_verifies_suspends_with_a_reason_and_reinstates(client_for, world):
+    company = world.company_a_profile
+    client = client_for("iom")
+    url = reverse("companies:status", args=[company.pk])
+    client.post(url, {"action": "verify"})
+    company.refresh_from_db()
+    assert company.status == Company.Status.VERIFIED
+    response = client.post(url, {"action": "suspend", "reason": ""}, follow=True)
+    assert "Give the reason" in response.content.decode()
+    company.refresh_from_db()
+    assert company.status == Company.Status.VERIFIED
+    client.post(url, {"action": "suspend", "reason": "Fee charged to workers"})
+    company.refresh_from_db()
+    assert (company.status, company.status_reason) == ("suspended", "Fee charged to workers")
+    client.post(url, {"action": "reinstate"})
+    company.refresh_from_db()
+    assert company.status == Company.Status.VERIFIED
+    page = client.get(reverse("companies:detail", args=[company.pk])).content.decode()
+    assert "Fee charged to workers" in page
+
+
+def test_a_company_cannot_verify_itself(client_for, world):
+    response = client_for("company").post(
+        reverse("companies:status", args=[world.company_a_profile.pk]), {"action": "verify"}
+    )
+    assert response.status_code == 403
+    world.company_a_profile.refresh_from_db()
+    assert world.company_a_profile.status == Company.Status.PENDING
+
+
+def test_the_company_admin_signs_the_statement_once_per_version(client_for, world):
+    client = client_for("company")
+    url = reverse("companies:attestation", args=[world.company_a_profile.pk])
+    assert "Sign on behalf of the company" in client.get(url).content.decode()
+    client.post(url)
+    client.post(url)
+    assert Attestation.objects.filter(company=world.company_a_profile).count() == 1
+    page = client.get(url).content.decode()
+    assert "The company has signed this version." in page
+
+
+def test_an_advisor_cannot_sign_for_the_company(client_for, world):
+    client_for("chamber").post(reverse("companies:attestation", args=[world.company_a_profile.pk]))
+    assert not Attestation.objects.exists()
+
+
+def test_vacancy_created_as_draft_then_published_once_verified(client_for, world):
+    company = world.company_a_profile
+    unit = unit_add(
+        company=company,
+        data={"address": "Via Zanica 1", "comune": "Bergamo", "province": "IT-BG"},
+        by=world.company,
+    )
+    client = client_for("company")
+    response = client.post(
+        reverse("companies:vacancy_create", args=[company.pk]), vacancy_data(unit)
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    vacancy = Vacancy.objects.get()
+    assert vacancy.status == Vacancy.Status.DRAFT
+    move = reverse("companies:vacancy_move", args=[vacancy.pk])
+    page = client.post(move, {"action": "publish"}, follow=True).content.decode()
+    assert "not verified yet" in page
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.DRAFT
+    client_for("iom").post(reverse("companies:status", args=[company.pk]), {"action": "verify"})
+    client.post(move, {"action": "publish"})
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PUBLISHED
+    assert vacancy.published_at is not None
+    client.post(move, {"action": "fill"})
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.FILLED
+
+
+@pytest.mark.parametrize(
+    "overrides,field,message",
+    [
+        ({"gross_monthly_pay": "-5"}, "gross_monthly_pay", "at least 800"),
+        ({"gross_monthly_pay": "190000"}, "gross_monthly_pay", "at most 15,000"),
+        ({"positions": 0}, "positions", "at least one position"),
+        ({"start_date": "2020-01-01"}, None, "start date cannot be in the past"),
+        ({"contract": "fixed_term", "contract_months": ""}, "contract_months", "in months"),
+        ({"hours_per_week": 90}, "hours_per_week", "at most 48"),
+    ],
+)
+def test_bad_vacancy_input_is_refused_and_nothing_is_saved(
+    client_for, world, overrides, field, message
+):
+    company = world.company_a_profile
+    unit = unit_add(
+        company=company,
+        data={"address": "Via Zanica 1", "comune": "Bergamo", "province": "IT-BG"},
+        by=world.company,
+    )
+    response = client_for("company").post(
+        reverse("companies:vacancy_create", args=[company.pk]), vacancy_data(unit, **overrides)
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    errors = form.errors[field] if field else form.non_field_errors()
+    assert message in str(errors)
+    assert not Vacancy.objects.exists()
+
+
+def test_the_paperwork_view_lists_assigned_companies_most_urgent_first(client_for, world):
+    response = client_for("chamber").get(reverse("companies:paperwork"))
+    rows = response.context["rows"]
+    assert [row.company for row in rows] == [world.company_a_profile]
+    codes = [item.code for item in rows[0].missing]
+    assert codes == ["unit", "verification", "attestation", "vacancy", "interest"]
+
+
+def test_the_paperwork_view_is_one_query_per_page_whatever_the_companies(
+    client_for, world, django_assert_max_num_queries
+):
+    for n in range(20):
+        organisation = OrganisationFactory(kind="company")
+        Company.objects.create(
+            organisation=organisation, legal_name=f"C{n}", partita_iva=make_partita_iva(5000000 + n)
+        )
+    client = client_for("iom")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("companies:paperwork"))
+    assert len(response.context["rows"]) >= 20
