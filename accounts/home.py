@@ -6,12 +6,14 @@ from candidates.selectors import (
     candidate_stage_history,
     consent_needs_renewal,
 )
-from companies.selectors import company_list
+from companies.models import Company
+from companies.selectors import attestation_list, company_list, current_statement_or_none
+from companies.services import publish_blockers
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
 
 from .models import Role, User
-from .selectors import advisor_assignment_list, companies_assisted_by, invitation_list
+from .selectors import advisor_assignment_list, invitation_list
 
 HOME_TEMPLATES = {
     Role.CANDIDATE: "home/candidate.html",
@@ -33,9 +35,12 @@ def home_context(*, user: User) -> dict:
     if user.is_org_admin:
         context["pending_invitations"] = invitation_list(user=user, pending=True).count()
     if role == Role.CHAMBER:
-        context["assisted_companies"] = list(companies_assisted_by(user=user).order_by("name"))
+        context["assisted_companies"] = list(company_list(user=user))
     if role == Role.IOM:
         context["assignment_count"] = advisor_assignment_list(user=user).count()
+        context["pending_companies"] = company_list(
+            user=user, status=Company.Status.PENDING
+        ).count()
     if role == Role.CANDIDATE:
         record = candidate_list(user=user).first()
         context["record"] = record
@@ -48,7 +53,16 @@ def home_context(*, user: User) -> dict:
                 candidate=record, scheme=current_scheme(), results=results
             )
     if role == Role.COMPANY:
-        context["company"] = company_list(user=user).first()
+        company = context["company"] = company_list(user=user).first()
+        if company is not None:
+            statement = current_statement_or_none()
+            context["blockers"] = publish_blockers(company=company)
+            context["signed_current"] = (
+                statement is not None
+                and attestation_list(user=user, company=company)
+                .filter(statement=statement)
+                .exists()
+            )
     if role in (Role.CENTRE, Role.IOM):
         context["candidate_stages"] = candidate_stage_counts(user=user)
     return context

@@ -265,9 +265,14 @@ def test_request_with_bad_csrf_token_is_refused_and_changes_nothing(world):
 
 
 def test_iom_assigns_advisor_and_advisor_sees_the_company_at_once(world):
+    from companies.models import Company, make_partita_iva
+
     iom = Client(headers=EN)
     iom.force_login(world.iom)
     company = world.unassigned_company_org
+    profile = Company.objects.create(
+        organisation=company, legal_name="Profilati Lariani", partita_iva=make_partita_iva(7000001)
+    )
     advisor = Client(headers=EN)
     advisor.force_login(world.chamber)
     url = reverse("accounts:organisation_detail", args=[company.pk])
@@ -278,11 +283,13 @@ def test_iom_assigns_advisor_and_advisor_sees_the_company_at_once(world):
     )
     assert response.status_code == 302
     assert advisor.get(url).status_code == 200
-    assert company.name in advisor.get("/").content.decode()
+    assert advisor.get(profile.get_absolute_url()).status_code == 200
+    assert profile.legal_name in advisor.get("/").content.decode()
     page = iom.get(reverse("accounts:advisor_assignments"))
     grant_pk = page.context["assignments"].get(content_object=company).pk
     iom.post(reverse("accounts:advisor_unassign", args=[grant_pk]))
     assert advisor.get(url).status_code == 404
+    assert advisor.get(profile.get_absolute_url()).status_code == 404
 
 
 def test_assigning_a_non_chamber_user_shows_an_error(world):

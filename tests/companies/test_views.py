@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from candidates.models import Occupation
-from companies.models import Attestation, Company, ProductionUnit, Vacancy, make_partita_iva
+from companies.models import Attestation, Company, Vacancy, make_partita_iva
 from companies.services import unit_add
 from tests.factories import OrganisationFactory
 

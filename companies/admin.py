@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from .models import (
+    Attestation,
+    Company,
+    EmployerPaysStatement,
+    ProductionUnit,
+    RegionalBody,
+    Vacancy,
+)
+
+
+class ProductionUnitInline(admin.TabularInline):
+    model = ProductionUnit
+    extra = 0
+    fields = ["address", "comune", "province", "region"]
+    readonly_fields = ["region"]
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    # Verification is changed on the portal's company page (recorded there), not here.
+    list_display = ["legal_name", "partita_iva", "status", "chamber", "created_at"]
+    list_filter = ["status", "size", "chamber"]
+    list_select_related = ["chamber"]
+    search_fields = ["legal_name", "partita_iva", "codice_fiscale"]
+    readonly_fields = ["organisation", "status", "status_reason", "status_changed_at"]
+    inlines = [ProductionUnitInline]
+
+
+@admin.register(ProductionUnit)
+class ProductionUnitAdmin(admin.ModelAdmin):
+    list_display = ["company", "comune", "province", "region"]
+    list_filter = ["region"]
+    list_select_related = ["company"]
+    search_fields = ["company__legal_name", "comune"]
+    raw_id_fields = ["company"]
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(admin.ModelAdmin):
+    list_display = ["title", "company", "status", "positions", "start_date"]
+    list_filter = ["status", "contract", "housing"]
+    list_select_related = ["company"]
+    search_fields = ["title", "company__legal_name"]
+    raw_id_fields = ["company", "unit"]
+    readonly_fields = ["status", "published_at"]
+
+
+@admin.register(EmployerPaysStatement)
+class EmployerPaysStatementAdmin(admin.ModelAdmin):
+    # A new version is a new row: companies are then asked to sign again.
+    list_display = ["version", "published_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            ["version", "published_on", "body_it", "body_en", "body_fr", "body_ar"] if obj else []
+        )
+
+
+@admin.register(Attestation)
+class AttestationAdmin(admin.ModelAdmin):
+    list_display = ["company", "statement", "signed_by", "signed_at"]
+    list_select_related = ["company", "statement", "signed_by"]
+    readonly_fields = ["company", "statement", "signed_by", "signed_at"]
+
+    def has_add_permission(self, request):
+        return False  # signatures are given by company admins on the portal
+
+
+@admin.register(RegionalBody)
+class RegionalBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "scheme"]
