@@ -113,6 +113,7 @@ def _restore_reference_data():
     import_module("candidates.migrations.0002_occupations").create_occupations(apps, None)
     import_module("training.migrations.0002_catalogue").create_catalogue(apps, None)
     import_module("candidates.migrations.0005_privacy_notice_v1").create_notice(apps, None)
+    import_module("companies.migrations.0003_statement_v1_regional_bodies").create(apps, None)
 
 
 @pytest.fixture
