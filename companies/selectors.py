@@ -46,11 +46,15 @@ def company_get(*, user: User, pk: int) -> Company:
 def company_overview_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
     """Companies with the figures their list shows, in one query whatever their number."""
     regions = current_scheme().destination_regions
-    return company_list(user=user, status=status).annotate(
-        eligible_units=Count("units", filter=Q(units__region__in=regions), distinct=True),
-        published_vacancies=Count(
-            "vacancies", filter=Q(vacancies__status=Vacancy.Status.PUBLISHED), distinct=True
-        ),
+    return (
+        company_list(user=user, status=status)
+        .annotate(
+            eligible_units=Count("units", filter=Q(units__region__in=regions), distinct=True),
+            published_vacancies=Count(
+                "vacancies", filter=Q(vacancies__status=Vacancy.Status.PUBLISHED), distinct=True
+            ),
+        )
+        .order_by("legal_name", "pk")
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from candidates.models import Occupation
-from companies.models import Attestation, Company, Vacancy, make_partita_iva
+from companies.models import Attestation, Company, ProductionUnit, Vacancy, make_partita_iva
 from companies.services import unit_add
 from tests.factories import OrganisationFactory
 
@@ -235,3 +235,88 @@ def test_the_paperwork_view_is_one_query_per_page_whatever_the_companies(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("companies:paperwork"))
     assert len(response.context["rows"]) >= 20
+
+
+def _many_companies(n, start=5100000):
+    for i in range(n):
+        organisation = OrganisationFactory(kind="company")
+        company = Company.objects.create(
+            organisation=organisation,
+            legal_name=f"Azienda {i}",
+            partita_iva=make_partita_iva(start + i),
+        )
+        unit = ProductionUnit(
+            company=company, address="Via Roma 1", comune="Brescia", province="IT-BS"
+        )
+        unit.full_clean()
+        unit.save()
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_company_list_queries_do_not_grow_with_rows(
+    client_for, world, django_assert_max_num_queries, n
+):
+    _many_companies(n)
+    client = client_for("iom")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("companies:list"))
+    assert response.context["page"].paginator.count == n + 2  # world's A and B
+    assert "Azienda 0" in response.content.decode()
+
+
+def test_company_list_filters_by_verification(client_for, world):
+    Company.objects.filter(pk=world.company_b_profile.pk).update(status="verified")
+    response = client_for("iom").get(reverse("companies:list"), {"status": "verified"})
+    assert list(response.context["page"]) == [world.company_b_profile]
+
+
+def test_a_company_user_goes_from_the_list_to_their_company(client_for, world):
+    response = client_for("company").get(reverse("companies:list"))
+    assert response["Location"] == world.company_a_profile.get_absolute_url()
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_vacancy_list_queries_do_not_grow_with_rows(
+    client_for, world, django_assert_max_num_queries, n
+):
+    from companies.services import vacancy_create
+
+    company = world.company_a_profile
+    unit = unit_add(
+        company=company,
+        data={"address": "Via Zanica 1", "comune": "Bergamo", "province": "IT-BG"},
+        by=world.company,
+    )
+    data = vacancy_data(unit)
+    data["occupation"] = Occupation.objects.get(pk=data["occupation"])
+    data["unit"] = unit
+    data["start_date"] = datetime.date.fromisoformat(data["start_date"])
+    data["contract_months"] = None
+    for _ in range(n):
+        vacancy_create(company=company, data=data, by=world.company)
+    client = client_for("company")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("companies:vacancies", args=[company.pk]))
+    assert response.context["page"].paginator.count == n
+    assert response.content.decode().count("Tecnico manutentore") == n
+
+
+def test_an_unassigned_advisor_gets_404_and_changes_nothing(client_for, world):
+    client = client_for("chamber")
+    company = world.company_b_profile
+    for name in ("detail", "edit", "units", "vacancies", "attestation"):
+        assert client.get(reverse(f"companies:{name}", args=[company.pk])).status_code == 404
+    response = client.post(reverse("companies:edit", args=[company.pk]), {"legal_name": "Presa"})
+    assert response.status_code == 404
+    company.refresh_from_db()
+    assert company.legal_name != "Presa"
+
+
+def test_the_profile_form_shows_a_bad_pec_next_to_the_field(client_for, world):
+    company = world.company_a_profile
+    response = client_for("company").post(
+        reverse("companies:edit", args=[company.pk]),
+        {"legal_name": company.legal_name, "pec": "nope", "size": ""},
+    )
+    assert response.status_code == 200
+    assert "valid email" in str(response.context["form"].errors["pec"])
