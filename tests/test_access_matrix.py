@@ -2,9 +2,10 @@
 
 Roles: anonymous, candidate, training-centre staff, company user, chamber advisor, IOM coordinator
 (the `world` fixture in conftest.py: two tenants of each kind, chamber A assigned to company A).
-Answers: 200; LOGIN (a redirect to the login page); `to(path)` (a redirect there); 403 where the
-role is wrong; 404 for another tenant's object (the same as for a missing one); 405 for a wrong
-method; 409/410 for invitation links that cannot be used.
+Answers: 200; LOGIN (a redirect to the login page); `to(path)` (a redirect to a path starting
+with it); `to_page(name)` (a redirect to exactly that page, for the row's own object unless other
+arguments are given); 403 where the role is wrong; 404 for another tenant's object (the same as
+for a missing one); 405 for a wrong method; 409/410 for invitation links that cannot be used.
 
 `test_every_url_is_in_the_matrix` fails when a URL exists that this file does not list: a new URL
 lands together with its row here.
@@ -25,6 +26,12 @@ LOGIN = "login"
 
 def to(prefix: str) -> tuple[str, str]:
     return ("redirect", prefix)
+
+
+def to_page(url_name: str, kwargs: Callable | None = None) -> tuple[str, str, Callable | None]:
+    """A redirect to exactly the page `url_name`: with the row's own arguments (the same object),
+    or with `kwargs(world)`."""
+    return ("page", url_name, kwargs)
 
 
 def every(answer, **overrides) -> dict:
@@ -98,10 +105,68 @@ def _result_import(w, centre):
     )
 
 
-def _grant(w):
+def _grant(w, advisor: str = "chamber", company: str = "company_org"):
+    """An advisor's grant to assist a company (given again if an earlier role removed it)."""
     from accounts.selectors import advisor_assignment_list
+    from tests.factories import grant_assist
 
-    return {"pk": advisor_assignment_list(user=w.iom).get(user=w.chamber).pk}
+    grant_assist(getattr(w, advisor), getattr(w, company))
+    grants = advisor_assignment_list(user=w.iom)
+    return {"pk": grants.get(user=getattr(w, advisor), content_object=getattr(w, company)).pk}
+
+
+def _grant_b(w):
+    return _grant(w, advisor="chamber_b", company="company_b_org")
+
+
+def _vacancy(company):
+    """A draft vacancy at a new production unit of the company, in Bergamo (Lombardia)."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from candidates.models import Occupation
+    from companies.models import ProductionUnit, Vacancy
+
+    unit = ProductionUnit(company=company, address="Via Roma 1", comune="Bergamo", province="IT-BG")
+    unit.full_clean()
+    unit.save()
+    vacancy = Vacancy(
+        company=company,
+        unit=unit,
+        title="Tecnico manutentore",
+        occupation=Occupation.objects.get(isco_code="3115"),
+        positions=2,
+        min_italian_level="A2",
+        contract=Vacancy.Contract.PERMANENT,
+        ccnl="Metalmeccanica industria",
+        ccnl_level="C3",
+        gross_monthly_pay=Decimal("1900.00"),
+        hours_per_week=40,
+        start_date=timezone.localdate() + datetime.timedelta(days=60),
+        housing=Vacancy.Housing.HELP,
+        description_it="Manutenzione di linee automatiche.",
+    )
+    vacancy.full_clean()
+    vacancy.save()
+    return vacancy
+
+
+def _company_a(w):
+    return {"pk": w.company_a_profile.pk}
+
+
+def _company_b(w):
+    return {"pk": w.company_b_profile.pk}
+
+
+def _vacancy_a(w):
+    return {"pk": _vacancy(w.company_a_profile).pk}
+
+
+def _vacancy_b(w):
+    return {"pk": _vacancy(w.company_b_profile).pk}
 
 
 CASES = [
@@ -194,14 +259,30 @@ CASES = [
         kwargs=lambda w: {"token": "no-such-token"},
         id="unknown link",
     ),
-    Case("accounts:advisor_assignments", signed_in(403, iom=200)),
-    Case("accounts:advisor_unassign", signed_in(403, iom=405), kwargs=_grant, id="GET"),
+    Case(
+        "accounts:advisor_assignments",
+        signed_in(403, chamber=200, iom=200),
+        note="IOM, and a chamber's admin for its own advisors",
+    ),
     Case(
         "accounts:advisor_unassign",
-        signed_in(403, iom=to("/advisors/")),
+        signed_in(403, chamber=405, iom=405),
+        kwargs=_grant,
+        id="GET",
+    ),
+    Case(
+        "accounts:advisor_unassign",
+        signed_in(403, chamber=to("/advisors/"), iom=to("/advisors/")),
         kwargs=_grant,
         method="post",
-        id="POST",
+        id="chamber A's advisor's grant",
+    ),
+    Case(
+        "accounts:advisor_unassign",
+        signed_in(403, chamber=404, iom=to("/advisors/")),
+        kwargs=_grant_b,
+        method="post",
+        id="chamber B's advisor's grant",
     ),
     # --- candidate registry (training centres and IOM) -------------------------------------
     Case("candidates:list", signed_in(403, centre=200, iom=200)),
@@ -407,16 +488,186 @@ CASES = [
     ),
     # --- companies ----------------------------------------------------------------------------
     Case(
+        "companies:list",
+        signed_in(
+            403,
+            company=to_page("companies:detail", _company_a),
+            chamber=200,
+            iom=200,
+        ),
+        note="a company user goes to their own company",
+    ),
+    Case(
+        "companies:signup",
+        every(to_page("home"), anonymous=200),
+        note="signed in: allauth sends the user home",
+    ),
+    Case("companies:paperwork", signed_in(403, chamber=200, iom=200)),
+    Case(
+        "companies:detail",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_company_a,
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:detail",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_company_b,
+        id="company B (another company; another advisor's)",
+    ),
+    Case(
+        "companies:edit",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_company_a,
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:edit",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_company_b,
+        id="company B (another company; another advisor's)",
+    ),
+    Case(
+        "companies:attestation",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_company_a,
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:attestation",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_company_b,
+        id="company B (another company; another advisor's)",
+    ),
+    Case(
         "companies:units",
         signed_in(403, company=200, chamber=200, iom=200),
-        kwargs=lambda w: {"pk": w.company_a_profile.pk},
+        kwargs=_company_a,
         id="company A (assisted by the chamber advisor)",
     ),
     Case(
         "companies:units",
         signed_in(403, company=404, chamber=404, iom=200),
-        kwargs=lambda w: {"pk": w.company_b_profile.pk},
+        kwargs=_company_b,
         id="company B (another company; another advisor's)",
+    ),
+    Case(
+        "companies:vacancies",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_company_a,
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:vacancies",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_company_b,
+        id="company B (another company; another advisor's)",
+    ),
+    Case(
+        "companies:vacancy_create",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_company_a,
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:vacancy_create",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_company_b,
+        id="company B (another company; another advisor's)",
+    ),
+    Case(
+        "companies:attestation",
+        signed_in(
+            403,
+            company=to_page("companies:attestation"),
+            chamber=to_page("companies:attestation"),
+            iom=to_page("companies:attestation"),
+        ),
+        kwargs=_company_a,
+        method="post",
+        note="only the company's admin signs: the others are refused with a message",
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:attestation",
+        signed_in(403, company=404, chamber=404, iom=to_page("companies:attestation")),
+        kwargs=_company_b,
+        method="post",
+        id="company B (another company; another advisor's)",
+    ),
+    Case(
+        "companies:status",
+        signed_in(403, chamber=405, iom=405),
+        kwargs=_company_a,
+        id="GET",
+    ),
+    Case(
+        "companies:status",
+        signed_in(403, chamber=to_page("companies:detail"), iom=to_page("companies:detail")),
+        kwargs=_company_a,
+        method="post",
+        data=lambda w: {"action": "verify"},
+        note="a company does not verify itself",
+        id="company A (assisted by the chamber advisor)",
+    ),
+    Case(
+        "companies:status",
+        signed_in(403, chamber=404, iom=to_page("companies:detail")),
+        kwargs=_company_b,
+        method="post",
+        data=lambda w: {"action": "verify"},
+        id="company B (another company; another advisor's)",
+    ),
+    Case(
+        "companies:vacancy_detail",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_vacancy_a,
+        id="a vacancy of company A",
+    ),
+    Case(
+        "companies:vacancy_detail",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_vacancy_b,
+        id="a vacancy of company B",
+    ),
+    Case(
+        "companies:vacancy_edit",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_vacancy_a,
+        id="a vacancy of company A",
+    ),
+    Case(
+        "companies:vacancy_edit",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_vacancy_b,
+        id="a vacancy of company B",
+    ),
+    Case(
+        "companies:vacancy_move",
+        signed_in(403, company=405, chamber=405, iom=405),
+        kwargs=_vacancy_a,
+        id="GET",
+    ),
+    Case(
+        "companies:vacancy_move",
+        signed_in(
+            403,
+            company=to_page("companies:vacancy_detail"),
+            chamber=to_page("companies:vacancy_detail"),
+            iom=to_page("companies:vacancy_detail"),
+        ),
+        kwargs=_vacancy_a,
+        method="post",
+        data=lambda w: {"action": "close"},
+        id="a vacancy of company A",
+    ),
+    Case(
+        "companies:vacancy_move",
+        signed_in(403, company=404, chamber=404, iom=to_page("companies:vacancy_detail")),
+        kwargs=_vacancy_b,
+        method="post",
+        data=lambda w: {"action": "close"},
+        id="a vacancy of company B",
     ),
     # --- django-allauth (accounts and MFA) --------------------------------------------------
     Case("account_login", every(to("/"), anonymous=200)),
@@ -475,8 +726,18 @@ def _answer(response) -> object:
     return response.status_code
 
 
+def _expected(expected, world, kwargs) -> object:
+    """`to_page(...)` as the exact redirect it stands for; any other answer as it is."""
+    if isinstance(expected, tuple) and expected[0] == "page":
+        _tag, url_name, page_kwargs = expected
+        return ("exactly", reverse(url_name, kwargs=page_kwargs(world) if page_kwargs else kwargs))
+    return expected
+
+
 def _matches(actual, expected) -> bool:
     if isinstance(expected, tuple) and isinstance(actual, tuple):
+        if expected[0] == "exactly":
+            return actual[1] == expected[1]
         return actual[1].startswith(expected[1])
     return actual == expected
 
@@ -489,11 +750,13 @@ def test_access_matrix(case: Case, world):
         user = world.user(role)
         if user is not None:
             client.force_login(user)
-        url = reverse(case.url_name, kwargs=case.kwargs(world))
+        kwargs = case.kwargs(world)
+        url = reverse(case.url_name, kwargs=kwargs)
         response = getattr(client, case.method)(url, case.data(world))
         actual = _answer(response)
-        if not _matches(actual, case.expect[role]):
-            failures.append(f"{role}: expected {case.expect[role]!r}, got {actual!r}")
+        expected = _expected(case.expect[role], world, kwargs)
+        if not _matches(actual, expected):
+            failures.append(f"{role}: expected {expected!r}, got {actual!r}")
     assert not failures, f"{case.id} {url}\n" + "\n".join(failures)
 
 
@@ -524,6 +787,7 @@ ADMIN_IOM_ANSWERS = {
     "admin:autocomplete": 403,  # needs the model to search in its query string
     "admin:logout": 405,  # POST only
     "admin:thamm_auditentry_add": 403,  # the audit log is append-only: no add form
+    "admin:companies_attestation_add": 403,  # signatures are given on the portal: no add form
 }
 
 
@@ -582,6 +846,33 @@ def test_plain_staff_members_cannot_manage_invitations(world):
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_a_chamber_staff_member_does_not_assign_advisors(world):
+    """A chamber's admin assigns its advisors; an advisor who is a plain staff member gets 403 on
+    the assignments page and cannot remove a grant, not even their own chamber's."""
+    from accounts.selectors import advisor_assignment_list
+    from tests.factories import member
+
+    staff = member("chamber", organisation=world.chamber_org, role="staff")
+    grant = advisor_assignment_list(user=world.iom).get(user=world.chamber)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(staff)
+    assert client.get(reverse("accounts:advisor_assignments")).status_code == 403
+    assert client.post(reverse("accounts:advisor_assignments")).status_code == 403
+    unassign = reverse("accounts:advisor_unassign", kwargs={"pk": grant.pk})
+    assert client.post(unassign).status_code == 404  # not in the grants they may see
+    assert advisor_assignment_list(user=world.iom).filter(pk=grant.pk).exists()
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_company_user_without_a_company_profile_gets_403_on_the_companies_list(world):
+    from accounts.models import User
+
+    lonely = User.objects.get(email="lonely@example.org")
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(lonely)
+    assert client.get(reverse("companies:list")).status_code == 403
+
+
 def test_admin_object_pages_are_for_iom_superusers_only(world):
     """The admin's change pages, for a real object of every registered model."""
     from django.contrib import admin
@@ -592,7 +883,11 @@ def test_admin_object_pages_are_for_iom_superusers_only(world):
     from thamm.audit import audit
 
     audit(actor=world.iom, action="test.entry")
-    checked = 0
+    from companies.services import attestation_sign
+
+    _vacancy(world.company_a_profile)  # and its production unit
+    attestation_sign(company=world.company_a_profile, by=world.company)
+    checked = set()
     for model in admin.site._registry:
         obj = model._default_manager.first()
         if obj is None:
@@ -610,5 +905,13 @@ def test_admin_object_pages_are_for_iom_superusers_only(world):
                 assert final.startswith(reverse("account_login")), (url, final)
             else:
                 assert response.status_code == (200 if role == "iom" else 403), (role, url)
-        checked += 1
-    assert checked >= 6
+        checked.add(opts.label)
+    assert {
+        "companies.Company",
+        "companies.ProductionUnit",
+        "companies.Vacancy",
+        "companies.EmployerPaysStatement",
+        "companies.Attestation",
+        "companies.RegionalBody",
+    } <= checked, checked
+    assert len(checked) >= 15, checked
