@@ -29,6 +29,16 @@ SIGNUP_COMPANY_FIELDS = [
 ]
 
 
+# Optional on the model (older rows, admin), required of a company on the portal's forms.
+REQUIRED_PROFILE_FIELDS = ("codice_fiscale", "ateco_code", "pec", "size", "contact_name")
+
+
+def _require_profile_fields(form: forms.BaseForm) -> None:
+    for name in REQUIRED_PROFILE_FIELDS:
+        form.fields[name].required = True
+    form.fields["chamber"].queryset = chamber_list()
+
+
 class _CompanyFields(forms.ModelForm):
     class Meta:
         model = Company
@@ -36,9 +46,7 @@ class _CompanyFields(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("codice_fiscale", "ateco_code", "pec", "size", "contact_name"):
-            self.fields[name].required = True
-        self.fields["chamber"].queryset = chamber_list()
+        _require_profile_fields(self)
 
 
 class CompanySignupForm(SignupForm):
@@ -94,7 +102,7 @@ class CompanyProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chamber"].queryset = chamber_list()
+        _require_profile_fields(self)
         self.fields["interest_body"].queryset = RegionalBody.objects.filter(scheme__is_current=True)
 
     def _post_clean(self):
