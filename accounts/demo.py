@@ -5,10 +5,8 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from guardian.shortcuts import assign_perm
 
 from .models import Membership, Organisation, User
-from .selectors import ASSIST_COMPANY
 
 DEMO_PASSWORD = "thamm-demo-2026"
 
@@ -109,7 +107,5 @@ def seed() -> list[DemoLogin]:
             TOTP.activate(user, totp_secret)
         label = ROLE_OF_KIND[orgs[org_name].kind] if org_name else "candidate"
         logins.append(DemoLogin(label, email, org_name or "—", totp_secret))
-    # The Bergamo advisor assists the Bergamo-area company.
-    advisor = User.objects.get(email="advisor@bergamo.thamm.example")
-    assign_perm(f"accounts.{ASSIST_COMPANY}", advisor, orgs[ORGANISATIONS[4][1]])
+    # The Bergamo advisor's companies are assigned with the company profiles (companies/demo.py).
     return logins

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             logins = accounts_demo.seed()
             candidates = candidates_demo.seed()
             certified = training_demo.seed()
-            companies_demo.seed()
+            companies = companies_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):"
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {candidates} demo candidates at the two training centres, {certified} certified."
         )
+        self.stdout.write(f"  {companies}")
         for login in logins:
             line = f"  {login.role:<22} {login.email:<34} {login.organisation}"
             if login.totp_secret:
