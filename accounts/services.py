@@ -224,6 +224,35 @@ def advisor_unassign(*, grant: OrganisationUserObjectPermission, by: User) -> No
 
 
 @transaction.atomic
+def advisor_grants_end_for_chamber(
+    *, company: Organisation, chamber: Organisation, by: User
+) -> int:
+    """End the grants of a chamber's advisors on a company (the company now works with another
+    chamber, or none). Returns how many grants ended; each is audited."""
+    grants = OrganisationUserObjectPermission.objects.filter(
+        content_object=company,
+        permission__codename=ASSIST_COMPANY,
+        user__membership_row__organisation=chamber,
+    ).select_related("user")
+    ended = 0
+    for grant in grants:
+        advisor = grant.user
+        grant.delete()
+        audit(
+            actor=by,
+            action="advisor.unassign",
+            target=company,
+            detail={
+                "advisor": advisor.email,
+                "advisor_id": advisor.pk,
+                "reason": "chamber changed",
+            },
+        )
+        ended += 1
+    return ended
+
+
+@transaction.atomic
 def iom_admin_create(*, email: str, full_name: str, organisation_name: str) -> User:
     """Create or promote the installation's IOM administrator (the `create_iom_admin` command).
 

@@ -24,8 +24,14 @@ class CompanyAdmin(admin.ModelAdmin):
     list_filter = ["status", "size", "chamber"]
     list_select_related = ["chamber"]
     search_fields = ["legal_name", "partita_iva", "codice_fiscale"]
-    readonly_fields = ["organisation", "status", "status_reason", "status_changed_at"]
+    readonly_fields = ["status", "status_reason", "status_changed_at"]
+    raw_id_fields = ["organisation"]
     inlines = [ProductionUnitInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The organisation is chosen when IOM adds a profile to a company organisation made in
+        # the admin, and fixed afterwards.
+        return [*self.readonly_fields, "organisation"] if obj else self.readonly_fields
 
 
 @admin.register(ProductionUnit)

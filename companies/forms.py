@@ -1,9 +1,10 @@
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from stdnum.it import iva
 
 from accounts.selectors import chamber_list
 from thamm.exceptions import DomainError
@@ -11,6 +12,7 @@ from thamm.scheme import italian_provinces
 from training.selectors import technical_modules
 
 from .models import Company, ProductionUnit, RegionalBody, Vacancy
+from .selectors import PROFILE_REQUIRED, company_name_taken
 from .services import PROFILE_FIELDS, VACANCY_FIELDS, company_register
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,12 +31,9 @@ SIGNUP_COMPANY_FIELDS = [
 ]
 
 
-# Optional on the model (older rows, admin), required of a company on the portal's forms.
-REQUIRED_PROFILE_FIELDS = ("codice_fiscale", "ateco_code", "pec", "size", "contact_name")
-
-
 def _require_profile_fields(form: forms.BaseForm) -> None:
-    for name in REQUIRED_PROFILE_FIELDS:
+    # Optional on the model (older rows, admin), required of a company on the portal's forms.
+    for name in PROFILE_REQUIRED:
         form.fields[name].required = True
     form.fields["chamber"].queryset = chamber_list()
 
@@ -47,6 +46,23 @@ class _CompanyFields(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _require_profile_fields(self)
+        # Room for "IT 01234567890": the number is compacted, then the model checks it.
+        self.fields["partita_iva"] = forms.CharField(
+            label=self.fields["partita_iva"].label, max_length=20
+        )
+
+    def clean_partita_iva(self) -> str:
+        # "IT 01234567890" and "01234567890" are the same number.
+        return iva.compact(self.cleaned_data["partita_iva"])
+
+    def clean_legal_name(self) -> str:
+        # Checked here, whatever the e-mail address, so the answer tells nothing about accounts.
+        name = self.cleaned_data["legal_name"].strip()
+        if company_name_taken(name):
+            raise forms.ValidationError(
+                _("A company with this name is already registered. If it is yours, contact IOM.")
+            )
+        return name
 
 
 class CompanySignupForm(SignupForm):
@@ -77,14 +93,20 @@ class CompanySignupForm(SignupForm):
     def try_save(self, request):
         if self.account_already_exists:  # allauth answers without creating anything
             return super().try_save(request)
-        data = {name: self.cleaned_data.get(name) for name in SIGNUP_COMPANY_FIELDS}
+        # The company form's own cleaning (compacted Partita IVA, stripped name) is what counts.
+        data = {name: self.company_form.cleaned_data.get(name) for name in SIGNUP_COMPANY_FIELDS}
         data = {k: ("" if v is None and k != "chamber" else v) for k, v in data.items()}
         try:
             with transaction.atomic():
                 user = self.save(request)
                 company_register(user=user, data=data)
-        except DomainError as exc:
+        except DomainError as exc:  # registered by someone else since the form was checked
             messages.error(request, exc.message)
+            return None, redirect("companies:signup")
+        except IntegrityError:  # the same address or company signed up in the same instant
+            messages.error(
+                request, _("This company or e-mail address has just been registered: sign in.")
+            )
             return None, redirect("companies:signup")
         return user, None
 
@@ -150,7 +172,9 @@ class VacancyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["required_modules"].queryset = technical_modules()
-        self.fields["gross_monthly_pay"].widget.attrs.update({"min": "0", "step": "0.01"})
+        self.fields["gross_monthly_pay"].widget.attrs.update(
+            {"min": str(Vacancy.MIN_PAY), "max": str(Vacancy.MAX_PAY), "step": "0.01"}
+        )
 
     def _post_clean(self):
         # The service validates (model rules included) and saves.

@@ -76,7 +76,12 @@ class Company(TenantOwned, TimeStampedModel):
         max_length=11,
         unique=True,
         validators=[validate_partita_iva],
-        error_messages={"unique": _("A company with this Partita IVA is already registered.")},
+        error_messages={
+            "unique": _(
+                "A company with this Partita IVA is already registered. "
+                "If it is yours, contact IOM."
+            )
+        },
     )
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     codice_fiscale = models.CharField(
@@ -297,8 +302,12 @@ class Vacancy(TenantOwned, TimeStampedModel):
         max_digits=8,
         decimal_places=2,
         validators=[
-            MinValueValidator(MIN_PAY, _("Enter a gross monthly pay of at least 800 euros.")),
-            MaxValueValidator(MAX_PAY, _("Enter a gross monthly pay of at most 15,000 euros.")),
+            MinValueValidator(
+                MIN_PAY, _("Enter a gross monthly pay of at least %(limit_value)s euros.")
+            ),
+            MaxValueValidator(
+                MAX_PAY, _("Enter a gross monthly pay of at most %(limit_value)s euros.")
+            ),
         ],
     )
     hours_per_week = models.PositiveSmallIntegerField(
@@ -331,7 +340,9 @@ class Vacancy(TenantOwned, TimeStampedModel):
                 condition=models.Q(positions__gte=1), name="companies_vacancy_positions_min_1"
             ),
             models.CheckConstraint(
-                condition=models.Q(gross_monthly_pay__gte=800, gross_monthly_pay__lte=15000),
+                condition=models.Q(
+                    gross_monthly_pay__gte=Decimal("800"), gross_monthly_pay__lte=Decimal("15000")
+                ),
                 name="companies_vacancy_pay_bounds",
             ),
             models.CheckConstraint(

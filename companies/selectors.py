@@ -10,10 +10,11 @@ user (DESIGN.md §3):
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
 from accounts.selectors import companies_assisted_by
 from thamm.scheme import current_scheme
 from thamm.scoping import get_visible_or_404
@@ -41,6 +42,11 @@ def company_get(*, user: User, pk: int) -> Company:
     return get_visible_or_404(
         company_list(user=user).select_related("chamber", "interest_body"), pk=pk
     )
+
+
+def company_name_taken(name: str) -> bool:
+    """Whether a company organisation already has this name (sign-up refuses a second one)."""
+    return Organisation.objects.filter(kind=Organisation.Kind.COMPANY, name__iexact=name).exists()
 
 
 def company_overview_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
@@ -125,7 +131,11 @@ MISSING_PAGES = {
     "attestation": "companies:attestation",
     "vacancy": "companies:vacancies",
     "interest": "companies:edit",
+    "profile": "companies:edit",
 }
+
+# What the portal's forms require of a company's profile (optional on older rows).
+PROFILE_REQUIRED = ("codice_fiscale", "ateco_code", "pec", "size", "contact_name")
 
 
 @dataclass
@@ -161,12 +171,26 @@ def paperwork_list(*, user: User) -> list[Paperwork]:
             filter=Q(vacancies__status__in=[Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED]),
             distinct=True,
         ),
+        late_vacancies=Count(
+            "vacancies",
+            filter=Q(
+                vacancies__status=Vacancy.Status.PUBLISHED,
+                vacancies__start_date__lt=timezone.localdate(),
+            ),
+            distinct=True,
+        ),
     )
     rows = []
     for company in companies:
         missing = []
         if company.status == Company.Status.SUSPENDED:
-            missing.append(Missing("suspended", _("Suspended: %s") % company.status_reason, 100))
+            missing.append(
+                Missing(
+                    "suspended",
+                    _("Suspended: %(reason)s") % {"reason": company.status_reason},
+                    100,
+                )
+            )
         if not company.has_eligible_unit:
             missing.append(Missing("unit", _("No production unit in the scheme's regions"), 50))
         if company.status == Company.Status.PENDING:
@@ -195,6 +219,21 @@ def paperwork_list(*, user: User) -> list[Paperwork]:
             )
         elif not company.open_vacancies:
             missing.append(Missing("vacancy", _("No open vacancy"), 15))
+        if company.late_vacancies:
+            missing.append(
+                Missing(
+                    "vacancy",
+                    ngettext(
+                        "%(count)s published vacancy with a start date that has passed",
+                        "%(count)s published vacancies with a start date that has passed",
+                        company.late_vacancies,
+                    )
+                    % {"count": company.late_vacancies},
+                    25,
+                )
+            )
+        if any(not getattr(company, name) for name in PROFILE_REQUIRED):
+            missing.append(Missing("profile", _("Company profile incomplete"), 12))
         if company.interest_body_id is None:
             missing.append(Missing("interest", _("Expression of interest not recorded"), 10))
         rows.append(Paperwork(company=company, missing=missing))

@@ -1,17 +1,24 @@
 """Writes with rules for companies: sign-up, profile, verification, the employer-pays attestation,
 production units and their regional eligibility, vacancies and their states."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role, User
+from accounts.services import advisor_grants_end_for_chamber
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.scheme import current_scheme, province_region, region_name
 from thamm.stages import stage_record
 
 from .models import Attestation, Company, EmployerPaysStatement, ProductionUnit, Vacancy
+from .selectors import company_list, company_name_taken
 
 # What the company itself (or its advisor, or IOM) may change on its profile. The Partita IVA is
 # fixed at sign-up: a correction goes through IOM (admin).
@@ -64,9 +71,38 @@ VACANCY_MOVES = {
 }
 
 
+@transaction.atomic
+def unconfirmed_signups_purge(*, now=None) -> int:
+    """Remove the company sign-ups whose person never confirmed their e-mail address nor signed
+    in within COMPANY_SIGNUP_CONFIRM_DAYS: the account, the organisation and the company. An
+    unproven claim must not hold a Partita IVA (or a name) away from the real company for long.
+
+    Returns the number of companies removed. Idempotent; run daily by Celery beat.
+    """
+    from allauth.account.models import EmailAddress
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.COMPANY_SIGNUP_CONFIRM_DAYS)
+    stale = Company.objects.filter(status=Company.Status.PENDING, created_at__lt=cutoff).exclude(
+        Exists(
+            Membership.objects.filter(organisation=OuterRef("organisation")).filter(
+                Q(user__last_login__isnull=False)
+                | Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True))
+            )
+        )
+    )
+    removed = 0
+    for company in stale.select_related("organisation").select_for_update(of=("self",)):
+        organisation = company.organisation
+        detail = {"partita_iva": company.partita_iva, "legal_name": company.legal_name}
+        User.objects.filter(membership_row__organisation=organisation).delete()
+        organisation.delete()  # the company, its units and vacancies go with it
+        audit(actor=None, action="company.signup_purged", detail=detail)
+        removed += 1
+    return removed
+
+
 def _check_may_act(*, company: Company, by: User) -> None:
     """The company's own users, its assigned chamber advisor, or IOM."""
-    from .selectors import company_list
 
     if by.role not in (Role.COMPANY, Role.CHAMBER, Role.IOM):
         raise DomainError(_("You cannot act for this company."))
@@ -76,7 +112,6 @@ def _check_may_act(*, company: Company, by: User) -> None:
 
 def _check_may_verify(*, company: Company, by: User) -> None:
     """IOM, or an advisor of the chamber that assists the company (DESIGN.md §3)."""
-    from .selectors import company_list
 
     if by.role not in (Role.CHAMBER, Role.IOM):
         raise DomainError(_("Only IOM or the company's chamber advisor can verify a company."))
@@ -94,9 +129,13 @@ def company_register(*, user: User, data: dict) -> Company:
         raise DomainError(_("This account already belongs to an organisation."))
     legal_name = data["legal_name"].strip()
     if Company.objects.filter(partita_iva=data["partita_iva"]).exists():
-        raise DomainError(_("A company with this Partita IVA is already registered."))
-    if Organisation.objects.filter(kind=Organisation.Kind.COMPANY, name=legal_name).exists():
-        raise DomainError(_("A company with this name is already registered."))
+        raise DomainError(
+            _("A company with this Partita IVA is already registered. If it is yours, contact IOM.")
+        )
+    if company_name_taken(legal_name):
+        raise DomainError(
+            _("A company with this name is already registered. If it is yours, contact IOM.")
+        )
     organisation = Organisation.objects.create(
         kind=Organisation.Kind.COMPANY, name=legal_name, country="IT"
     )
@@ -107,7 +146,9 @@ def company_register(*, user: User, data: dict) -> Company:
         with transaction.atomic():
             company.save()
     except IntegrityError as exc:  # the same Partita IVA registered in the same instant
-        raise DomainError(_("A company with this Partita IVA is already registered.")) from exc
+        raise DomainError(
+            _("A company with this Partita IVA is already registered. If it is yours, contact IOM.")
+        ) from exc
     stage_record(obj=company, from_stage="", to_stage=company.status, by=user)
     audit(actor=user, action="company.register", target=company)
     return company
@@ -117,18 +158,24 @@ def company_register(*, user: User, data: dict) -> Company:
 def company_update(*, company: Company, data: dict, by: User) -> Company:
     """Edit the company's profile and its expression of interest."""
     _check_may_act(company=company, by=by)
-    company = Company.objects.select_for_update().get(pk=company.pk)
+    company = (
+        Company.objects.select_for_update(of=("self",)).select_related("chamber").get(pk=company.pk)
+    )
+    previous_chamber = company.chamber
     changed = [f for f in PROFILE_FIELDS if f in data and getattr(company, f) != data[f]]
     for field in changed:
         setattr(company, field, data[field])
     if company.interest_date and company.interest_date > timezone.localdate():
-        raise DomainError(_("The expression of interest cannot be dated in the future."))
+        raise ValidationError(
+            {"interest_date": _("The expression of interest cannot be dated in the future.")}
+        )
     if bool(company.interest_body) != bool(company.interest_date):
-        raise DomainError(
-            _("Give both the regional body and the date of the expression of interest.")
+        missing = "interest_date" if company.interest_body else "interest_body"
+        raise ValidationError(
+            {missing: _("Give both the regional body and the date of the expression of interest.")}
         )
     if company.chamber is not None and company.chamber.kind != Organisation.Kind.CHAMBER:
-        raise DomainError(_("Choose a chamber of commerce."))
+        raise ValidationError({"chamber": _("Choose a chamber of commerce.")})
     company.full_clean()
     company.save()
     if "legal_name" in changed:
@@ -139,6 +186,11 @@ def company_update(*, company: Company, data: dict, by: User) -> Company:
                 organisation.save(update_fields=["name", "updated_at"])
         except IntegrityError as exc:
             raise DomainError(_("A company with this name is already registered.")) from exc
+    if "chamber" in changed and previous_chamber is not None:
+        # The former chamber's advisors stop assisting the company at once.
+        advisor_grants_end_for_chamber(
+            company=company.organisation, chamber=previous_chamber, by=by
+        )
     if changed:
         audit(actor=by, action="company.update", target=company, detail={"fields": changed})
     return company
@@ -154,8 +206,8 @@ def company_set_status(*, company: Company, action: str, by: User, reason: str =
     company = Company.objects.select_for_update().get(pk=company.pk)
     if company.status not in sources:
         raise DomainError(
-            _("This company is %(status)s: it cannot be moved that way.")
-            % {"status": company.get_status_display().lower()}
+            _("This change is not possible: the company's verification is “%(status)s”.")
+            % {"status": company.get_status_display()}
         )
     reason = reason.strip()
     if action == "suspend" and not reason:
@@ -166,6 +218,8 @@ def company_set_status(*, company: Company, action: str, by: User, reason: str =
     company.status_changed_at = timezone.now()
     company.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
     stage_record(obj=company, from_stage=previous, to_stage=target, by=by, note=reason)
+    if target == Company.Status.SUSPENDED:
+        _unpublish_vacancies(company=company, by=by, reason=reason)
     audit(
         actor=by,
         action=f"company.{action}",
@@ -173,6 +227,23 @@ def company_set_status(*, company: Company, action: str, by: User, reason: str =
         detail={"from": previous, "to": target, "reason": reason},
     )
     return company
+
+
+def _unpublish_vacancies(*, company: Company, by: User, reason: str) -> None:
+    """A suspended company's published vacancies go back to draft: candidates stop seeing them,
+    and the company publishes them again once reinstated."""
+    published = company.vacancies.select_for_update().filter(status=Vacancy.Status.PUBLISHED)
+    for vacancy in published:
+        vacancy.status = Vacancy.Status.DRAFT
+        vacancy.published_at = None
+        vacancy.save(update_fields=["status", "published_at", "updated_at"])
+        stage_record(
+            obj=vacancy,
+            from_stage=Vacancy.Status.PUBLISHED,
+            to_stage=Vacancy.Status.DRAFT,
+            by=by,
+            note=_("Company suspended: %(reason)s") % {"reason": reason},
+        )
 
 
 def current_statement() -> EmployerPaysStatement:
@@ -220,14 +291,18 @@ def unit_add(*, company: Company, data: dict, by: User) -> ProductionUnit:
     _check_may_act(company=company, by=by)
     scheme = current_scheme()
     region = province_region(data.get("province", ""))
+    if region is None:
+        raise ValidationError({"province": _("Choose an Italian province.")})
     if region not in scheme.destination_regions:
         names = ", ".join(region_name(code) for code in scheme.destination_regions)
-        raise DomainError(
-            _(
-                "Only production units in %(regions)s take part in the scheme: "
-                "this province is in %(region)s."
-            )
-            % {"regions": names, "region": region_name(region) if region else "?"}
+        raise ValidationError(
+            {
+                "province": _(
+                    "Only production units in %(regions)s take part in the scheme: "
+                    "this province is in %(region)s."
+                )
+                % {"regions": names, "region": region_name(region)}
+            }
         )
     unit = ProductionUnit(company=company, **data)
     unit.full_clean()
@@ -257,10 +332,10 @@ def publish_blockers(*, company: Company) -> list[str]:
 def _check_vacancy_data(*, company: Company, data: dict) -> None:
     unit = data.get("unit")
     if unit is not None and unit.company_id != company.pk:
-        raise DomainError(_("Choose one of the company's production units."))
+        raise ValidationError({"unit": _("Choose one of the company's production units.")})
     start = data.get("start_date")
     if start is not None and start < timezone.localdate():
-        raise DomainError(_("The start date cannot be in the past."))
+        raise ValidationError({"start_date": _("The start date cannot be in the past.")})
 
 
 def _save_vacancy(vacancy: Vacancy, data: dict) -> Vacancy:
@@ -311,8 +386,8 @@ def vacancy_move(*, vacancy: Vacancy, action: str, by: User) -> Vacancy:
     )
     if vacancy.status not in sources:
         raise DomainError(
-            _("This vacancy is %(status)s: it cannot be moved that way.")
-            % {"status": vacancy.get_status_display().lower()}
+            _("This change is not possible: the vacancy's status is “%(status)s”.")
+            % {"status": vacancy.get_status_display()}
         )
     if action == "publish":
         blockers = publish_blockers(company=vacancy.company)

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.adapters import SESSION_INVITATION
 from accounts.models import Role
 from thamm.exceptions import DomainError
 from thamm.forms import call_service
@@ -69,6 +70,10 @@ class CompanySignupView(SignupView):
 
     def dispatch(self, request, *args, **kwargs):
         request.thamm_company_signup = True  # read by the account adapter: sign-up is open here
+        # An invitation link opened earlier in this browser marks its address as verified; a
+        # company's sign-up always confirms its own address, and leaves the invitation aside.
+        request.session.pop("account_verified_email", None)
+        request.session.pop(SESSION_INVITATION, None)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):

@@ -317,7 +317,7 @@ def test_bad_vacancy_data_is_refused_and_nothing_saved(world, ready, overrides):
 def test_a_vacancy_must_be_at_one_of_the_companys_units(world, ready):
     company, _unit = ready
     other_unit = unit_add(company=world.company_b_profile, data=BERGAMO, by=world.company_b)
-    with pytest.raises(DomainError):
+    with pytest.raises(ValidationError):
         vacancy_create(company=company, data=vacancy_fields(other_unit), by=world.company)
     assert not Vacancy.objects.exists()
 
@@ -391,3 +391,69 @@ def test_a_chamber_admin_cannot_remove_another_chambers_grant(world):
     with pytest.raises(DomainError):
         advisor_unassign(grant=grant, by=world.chamber)
     assert company_list(user=world.chamber_b).exists()
+
+
+# --- suspension, chamber change, unconfirmed sign-ups -------------------------------------
+
+
+def test_suspending_takes_published_vacancies_back_to_draft(world, ready):
+    company, unit = ready
+    vacancy = vacancy_create(company=company, data=vacancy_fields(unit), by=world.company)
+    vacancy_move(vacancy=vacancy, action="publish", by=world.company)
+    company_set_status(company=company, action="suspend", by=world.iom, reason="Fee charged")
+    vacancy.refresh_from_db()
+    assert (vacancy.status, vacancy.published_at) == (Vacancy.Status.DRAFT, None)
+    assert not vacancy_list(user=world.iom, status=Vacancy.Status.PUBLISHED).exists()
+    last = StageChange.objects.filter(target_type="companies.vacancy").latest("id")
+    assert (last.from_stage, last.to_stage) == ("published", "draft")
+    assert "Fee charged" in last.note
+    company_set_status(company=company, action="reinstate", by=world.iom)
+    vacancy_move(vacancy=vacancy, action="publish", by=world.company)
+
+
+def test_changing_chamber_ends_the_former_chambers_grants_at_once(world):
+    company = world.company_a_profile
+    Company.objects.filter(pk=company.pk).update(chamber=world.chamber_org)
+    company.refresh_from_db()
+    assert company_list(user=world.chamber).filter(pk=company.pk).exists()
+    other_chamber = world.chamber_b.membership.organisation
+    company_update(company=company, data={"chamber": other_chamber}, by=world.company)
+    assert not company_list(user=world.chamber).filter(pk=company.pk).exists()
+    with pytest.raises(DomainError):
+        company_set_status(company=company, action="verify", by=world.chamber)
+
+
+def _signup(serial, *, confirmed=False, signed_in=False, days_ago=8):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(last_login=timezone.now() if signed_in else None)
+    EmailAddress.objects.filter(user=user).update(verified=confirmed)
+    company = company_register(
+        user=user, data={"legal_name": f"Azienda {serial}", "partita_iva": make_partita_iva(serial)}
+    )
+    Company.objects.filter(pk=company.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+    return company
+
+
+def test_unconfirmed_signups_are_purged_after_the_limit_and_free_the_partita_iva(world):
+    from accounts.models import User
+    from companies.services import unconfirmed_signups_purge
+    from companies.tasks import purge_unconfirmed_signups
+
+    stale = _signup(6200001)
+    kept = [
+        _signup(6200002, confirmed=True),
+        _signup(6200003, signed_in=True),
+        _signup(6200004, days_ago=2),
+    ]
+    stale_user_pk = stale.organisation.memberships.get().user_id
+    assert purge_unconfirmed_signups.delay().get() == 1
+    assert not Company.objects.filter(pk=stale.pk).exists()
+    assert not Organisation.objects.filter(pk=stale.organisation_id).exists()
+    assert not User.objects.filter(pk=stale_user_pk).exists()
+    assert all(Company.objects.filter(pk=c.pk).exists() for c in kept)
+    assert world.company_a_profile in Company.objects.all()  # no member of world's was touched
+    assert unconfirmed_signups_purge() == 0  # idempotent
+    _signup(6200001, days_ago=0)  # the Partita IVA is free again

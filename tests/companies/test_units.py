@@ -30,13 +30,13 @@ def test_every_province_of_the_three_regions_is_accepted(world, province):
 
 @pytest.mark.parametrize("province", OTHERS)
 def test_every_other_province_is_refused_naming_the_regions_that_qualify(world, province):
-    with pytest.raises(DomainError) as exc:
+    with pytest.raises(ValidationError) as exc:
         unit_add(
             company=world.company_a_profile,
             data={"address": "Via Roma 1", "comune": "Paese", "province": province},
             by=world.company,
         )
-    assert "Lombardia, Emilia-Romagna, Veneto" in exc.value.message
+    assert "Lombardia, Emilia-Romagna, Veneto" in exc.value.message_dict["province"][0]
     assert not ProductionUnit.objects.exists()
 
 
@@ -76,7 +76,7 @@ def test_a_unit_in_roma_is_refused_on_the_page_with_a_clear_message_in_italian(w
         url, {"address": "Via del Corso 1", "comune": "Roma", "province": "IT-RM"}
     )
     assert response.status_code == 200
-    errors = " ".join(response.context["form"].non_field_errors())
+    errors = " ".join(response.context["form"].errors["province"])
     assert "Lombardia, Emilia-Romagna, Veneto" in errors and "Lazio" in errors
     assert not ProductionUnit.objects.exists()
     client.post(url, {"address": "Via Zanica 1", "comune": "Bergamo", "province": "IT-BG"})

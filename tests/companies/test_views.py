@@ -189,9 +189,9 @@ def test_vacancy_created_as_draft_then_published_once_verified(client_for, world
     "overrides,field,message",
     [
         ({"gross_monthly_pay": "-5"}, "gross_monthly_pay", "at least 800"),
-        ({"gross_monthly_pay": "190000"}, "gross_monthly_pay", "at most 15,000"),
+        ({"gross_monthly_pay": "190000"}, "gross_monthly_pay", "at most 15000"),
         ({"positions": 0}, "positions", "at least one position"),
-        ({"start_date": "2020-01-01"}, None, "start date cannot be in the past"),
+        ({"start_date": "2020-01-01"}, "start_date", "start date cannot be in the past"),
         ({"contract": "fixed_term", "contract_months": ""}, "contract_months", "in months"),
         ({"hours_per_week": 90}, "hours_per_week", "at most 48"),
     ],
@@ -220,7 +220,7 @@ def test_the_paperwork_view_lists_assigned_companies_most_urgent_first(client_fo
     rows = response.context["rows"]
     assert [row.company for row in rows] == [world.company_a_profile]
     codes = [item.code for item in rows[0].missing]
-    assert codes == ["unit", "verification", "attestation", "vacancy", "interest"]
+    assert codes == ["unit", "verification", "attestation", "vacancy", "profile", "interest"]
 
 
 def test_the_paperwork_view_is_one_query_per_page_whatever_the_companies(
@@ -320,3 +320,79 @@ def test_the_profile_form_shows_a_bad_pec_next_to_the_field(client_for, world):
     )
     assert response.status_code == 200
     assert "valid email" in str(response.context["form"].errors["pec"])
+
+
+@pytest.mark.parametrize("email", ["someone-new@example.it", "existing@example.it"])
+def test_a_taken_company_name_gets_the_same_answer_whatever_the_address(client, world, email):
+    """The answer must not tell whether an address has an account (enumeration)."""
+    from tests.factories import UserFactory
+
+    UserFactory(email="existing@example.it")
+    world.company_org.refresh_from_db()
+    data = {**SIGNUP, "legal_name": world.company_org.name.upper(), "email": email}
+    response = client.post(reverse("companies:signup"), data, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    assert "already registered" in str(response.context["form"].errors["legal_name"])
+    assert response.context["form"]["legal_name"].value() == data["legal_name"]  # kept
+
+
+def test_an_invitation_opened_earlier_does_not_verify_a_company_signup(client, world):
+    from tests.factories import invitation_with_token
+
+    _invitation, token = invitation_with_token(organisation=world.centre_org)
+    client.get(reverse("accounts:invitation_accept", args=[token]))
+    assert client.session.get("account_verified_email")
+    page = client.get(reverse("companies:signup"), headers={"accept-language": "en"})
+    assert page.context["form"]["email"].value() in (None, "")
+    piva = make_partita_iva(4000777)  # world's companies hold SIGNUP's
+    data = {**SIGNUP, "email": _invitation.email, "partita_iva": piva, "codice_fiscale": piva}
+    client.post(reverse("companies:signup"), data, headers={"accept-language": "en"})
+    user = User.objects.get(email=_invitation.email)
+    assert not EmailAddress.objects.get(user=user).verified
+    assert "_auth_user_id" not in client.session  # not signed in before confirming
+
+
+@pytest.mark.django_db
+def test_a_partita_iva_typed_with_the_country_prefix_is_accepted(client):
+    data = {**SIGNUP, "partita_iva": "IT " + SIGNUP["partita_iva"]}
+    response = client.post(reverse("companies:signup"), data, headers={"accept-language": "en"})
+    assert response.status_code == 302
+    assert Company.objects.filter(partita_iva=SIGNUP["partita_iva"]).exists()
+
+
+def test_paperwork_puts_the_most_urgent_company_first_and_flags_late_vacancies(world):
+    from companies.selectors import paperwork_list
+    from companies.services import (
+        attestation_sign,
+        company_set_status,
+        vacancy_create,
+        vacancy_move,
+    )
+
+    # Company A gets almost everything done; company B (also visible to IOM) nothing.
+    company = world.company_a_profile
+    unit = unit_add(
+        company=company,
+        data={"address": "Via Zanica 1", "comune": "Bergamo", "province": "IT-BG"},
+        by=world.company,
+    )
+    company_set_status(company=company, action="verify", by=world.iom)
+    attestation_sign(company=company, by=world.company)
+    data = vacancy_data(unit)
+    data.update(
+        occupation=Occupation.objects.get(pk=data["occupation"]),
+        unit=unit,
+        start_date=datetime.date.fromisoformat(data["start_date"]),
+        contract_months=None,
+    )
+    vacancy = vacancy_create(company=company, data=data, by=world.company)
+    vacancy_move(vacancy=vacancy, action="publish", by=world.company)
+    rows = paperwork_list(user=world.iom)
+    assert [row.company for row in rows] == [world.company_b_profile, company]
+    assert rows[0].urgency > rows[1].urgency
+    assert {item.code for item in rows[1].missing} == {"profile", "interest"}
+    Vacancy.objects.filter(pk=vacancy.pk).update(
+        start_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    late = [i.label for i in paperwork_list(user=world.iom)[1].missing if i.code == "vacancy"]
+    assert late == ["1 published vacancy with a start date that has passed"]

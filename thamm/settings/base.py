@@ -9,6 +9,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -196,7 +197,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "purge-unconfirmed-company-signups": {
+        "task": "companies.tasks.purge_unconfirmed_signups",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+
+# A company sign-up whose address is not confirmed within this many days is removed.
+COMPANY_SIGNUP_CONFIRM_DAYS = env.int("COMPANY_SIGNUP_CONFIRM_DAYS", default=7)
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
