@@ -75,7 +75,19 @@ def unit_list(*, user: User, company: Company) -> QuerySet[ProductionUnit]:
 
 
 def current_statement_or_none() -> EmployerPaysStatement | None:
-    return EmployerPaysStatement.objects.order_by("-version").first()
+    """The employer-pays statement in force: the highest version published by today (a version
+    dated in the future is asked for from that day)."""
+    return (
+        EmployerPaysStatement.objects.filter(published_on__lte=timezone.localdate())
+        .order_by("-version")
+        .first()
+    )
+
+
+def has_eligible_unit(*, company: Company) -> bool:
+    """Whether the company has a production unit in one of the scheme's regions."""
+    regions = current_scheme().destination_regions
+    return ProductionUnit.objects.filter(company=company, region__in=regions).exists()
 
 
 def attestation_list(*, user: User, company: Company) -> QuerySet[Attestation]:

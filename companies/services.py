@@ -18,7 +18,12 @@ from thamm.scheme import current_scheme, province_region, region_name
 from thamm.stages import stage_record
 
 from .models import Attestation, Company, EmployerPaysStatement, ProductionUnit, Vacancy
-from .selectors import company_list, company_name_taken
+from .selectors import (
+    company_list,
+    company_name_taken,
+    current_statement_or_none,
+    has_eligible_unit,
+)
 
 # What the company itself (or its advisor, or IOM) may change on its profile. The Partita IVA is
 # fixed at sign-up: a correction goes through IOM (admin).
@@ -247,8 +252,8 @@ def _unpublish_vacancies(*, company: Company, by: User, reason: str) -> None:
 
 
 def current_statement() -> EmployerPaysStatement:
-    """The employer-pays statement in force: the highest version."""
-    statement = EmployerPaysStatement.objects.order_by("-version").first()
+    """The employer-pays statement in force: the highest version published by today."""
+    statement = current_statement_or_none()
     if statement is None:
         raise DomainError(_("No employer-pays statement has been published yet."))
     return statement
@@ -321,7 +326,7 @@ def publish_blockers(*, company: Company) -> list[str]:
             else _("The company is suspended: it cannot publish vacancies.")
         )
     regions = current_scheme().destination_regions
-    if not company.units.filter(region__in=regions).exists():
+    if not has_eligible_unit(company=company):
         names = ", ".join(region_name(code) for code in regions)
         blockers.append(
             _("The company has no production unit in %(regions)s.") % {"regions": names}

@@ -457,3 +457,20 @@ def test_unconfirmed_signups_are_purged_after_the_limit_and_free_the_partita_iva
     assert world.company_a_profile in Company.objects.all()  # no member of world's was touched
     assert unconfirmed_signups_purge() == 0  # idempotent
     _signup(6200001, days_ago=0)  # the Partita IVA is free again
+
+
+def test_a_statement_dated_in_the_future_is_asked_for_from_that_day(world):
+    from companies.selectors import current_statement_or_none
+
+    EmployerPaysStatement.objects.create(
+        version=2,
+        published_on=timezone.localdate() + datetime.timedelta(days=10),
+        body_it="v2",
+        body_en="v2",
+        body_fr="v2",
+        body_ar="v2",
+    )
+    assert current_statement_or_none().version == 1
+    assert (
+        attestation_sign(company=world.company_a_profile, by=world.company).statement.version == 1
+    )

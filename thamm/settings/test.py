@@ -5,6 +5,8 @@ stays per-process: allauth's rate limits count logins, and a shared Redis cache 
 (and parallel test workers) trip each other's limits. Tests that need the Redis cache override it.
 """
 
+import atexit
+import shutil
 import tempfile
 
 from .base import *  # noqa: F403
@@ -14,6 +16,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="thamm-test-media-")
+# Every process that loads these settings (test workers, subprocesses) removes its folder on exit.
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 REDIS_CACHES = _BASE_CACHES
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests send tasks through the real broker only in the Celery test; everything else runs eagerly so
