@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from thamm.models import TenantOwned, TimeStampedModel
+from thamm.models import TenantOwned, TimeStampedModel, VersionedText
 from thamm.occupations import OCCUPATIONS, occupation_label
 
 # Moroccan identity card (Carte d'identité nationale, CIN): one or two letters, then digits.
@@ -241,26 +241,12 @@ class Candidate(TenantOwned, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class PrivacyNotice(models.Model):
+class PrivacyNotice(VersionedText):
     """A version of the privacy notice candidates accept; a new version asks for a new consent."""
 
-    version = models.PositiveIntegerField(_("version"), unique=True)
-    published_on = models.DateField(_("published on"))
-    body_it = models.TextField(_("text (Italian)"))
-    body_fr = models.TextField(_("text (French)"))
-    body_ar = models.TextField(_("text (Arabic)"))
-    body_en = models.TextField(_("text (English)"))
-
-    class Meta:
+    class Meta(VersionedText.Meta):
         verbose_name = _("privacy notice")
         verbose_name_plural = _("privacy notices")
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"v{self.version} ({self.published_on})"
-
-    def body(self, language: str) -> str:
-        return getattr(self, f"body_{language}", "") or self.body_en
 
 
 class ConsentRecord(models.Model):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
-from thamm.models import Scheme, TenantOwned, TimeStampedModel
+from thamm.models import Scheme, TenantOwned, TimeStampedModel, VersionedText
 from thamm.scheme import province_region
 
 
@@ -174,27 +174,15 @@ def make_partita_iva(serial: int, office: str = "016") -> str:
     return base + luhn.calc_check_digit(base)
 
 
-class EmployerPaysStatement(models.Model):
+class EmployerPaysStatement(VersionedText):
     """A version of the employer-pays statement companies sign (DESIGN.md §6): no recruitment fee
     or cost is charged to workers. A new version asks every company for a new signature."""
 
-    version = models.PositiveIntegerField(_("version"), unique=True)
-    published_on = models.DateField(_("published on"))
-    body_it = models.TextField(_("text (Italian)"))
-    body_en = models.TextField(_("text (English)"))
-    body_fr = models.TextField(_("text (French)"))
-    body_ar = models.TextField(_("text (Arabic)"))
+    fallback_language = "it"
 
-    class Meta:
+    class Meta(VersionedText.Meta):
         verbose_name = _("employer-pays statement")
         verbose_name_plural = _("employer-pays statements")
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"v{self.version} ({self.published_on})"
-
-    def body(self, language: str) -> str:
-        return getattr(self, f"body_{language}", "") or self.body_it
 
 
 class Attestation(TenantOwned, models.Model):

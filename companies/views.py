@@ -62,6 +62,12 @@ def _page(request: HttpRequest, queryset) -> dict:
     }
 
 
+def _status_param(request: HttpRequest, choices) -> str:
+    """The `status` a list is filtered by, if it is one of `choices` (else none)."""
+    status = request.GET.get("status", "")
+    return status if status in choices.values else ""
+
+
 class CompanySignupView(SignupView):
     """A company signs up on its own: the account, the company and its profile, through allauth
     (password rules, e-mail verification, enumeration prevention)."""
@@ -97,9 +103,7 @@ def company_list_view(request: HttpRequest) -> HttpResponse:
         if company is None:
             raise PermissionDenied
         return redirect(company)
-    status = request.GET.get("status", "")
-    if status not in Company.Status.values:
-        status = ""
+    status = _status_param(request, Company.Status)
     return render(
         request,
         "companies/company_list.html",
@@ -234,9 +238,7 @@ def unit_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*COMPANY_ROLES)
 def vacancy_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_get(user=request.user, pk=pk)
-    status = request.GET.get("status", "")
-    if status not in Vacancy.Status.values:
-        status = ""
+    status = _status_param(request, Vacancy.Status)
     return render(
         request,
         "companies/vacancy_list.html",

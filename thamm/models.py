@@ -11,6 +11,34 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VersionedText(models.Model):
+    """A text people accept or sign, in the portal's four languages, one row per version (the
+    candidates' privacy notice, the companies' employer-pays statement). A new version is a new
+    row; whoever accepted an older one is asked again."""
+
+    # The language shown when the reader's own is missing.
+    fallback_language = "en"
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    published_on = models.DateField(_("published on"))
+    body_it = models.TextField(_("text (Italian)"))
+    body_fr = models.TextField(_("text (French)"))
+    body_ar = models.TextField(_("text (Arabic)"))
+    body_en = models.TextField(_("text (English)"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.published_on})"
+
+    def body(self, language: str) -> str:
+        return getattr(self, f"body_{language}", "") or getattr(
+            self, f"body_{self.fallback_language}"
+        )
+
+
 class TenantOwned:
     """Marks a model whose rows belong to one organisation (DESIGN.md §3).
 
