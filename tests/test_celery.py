@@ -65,3 +65,14 @@ def test_task_settings_are_json_only_with_time_limits():
     assert conf.task_serializer == "json" and conf.accept_content == ["json"]
     assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
     assert conf.task_acks_late is True
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from django.conf import settings
+
+    from thamm.celery import app
+
+    app.loader.import_default_modules()
+    assert settings.CELERY_BEAT_SCHEDULE, "the beat schedule is empty"
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, (name, entry["task"])
