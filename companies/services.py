@@ -124,6 +124,16 @@ def _check_may_verify(*, company: Company, by: User) -> None:
         raise DomainError(_("You cannot act for this company."))
 
 
+def _notify_chamber(company: Company) -> None:
+    """After the transaction: e-mail the chamber's admins that the company asks for its help."""
+    from .tasks import notify_chamber_of_company
+
+    company_id, chamber_id = company.pk, company.chamber_id
+    transaction.on_commit(
+        lambda: notify_chamber_of_company.delay(company_id=company_id, chamber_id=chamber_id)
+    )
+
+
 @transaction.atomic
 def company_register(*, user: User, data: dict) -> Company:
     """A company signs up: its organisation, the signing-up user as its admin, its profile.
@@ -156,6 +166,8 @@ def company_register(*, user: User, data: dict) -> Company:
         ) from exc
     stage_record(obj=company, from_stage="", to_stage=company.status, by=user)
     audit(actor=user, action="company.register", target=company)
+    if company.chamber_id:
+        _notify_chamber(company)
     return company
 
 
@@ -196,6 +208,8 @@ def company_update(*, company: Company, data: dict, by: User) -> Company:
         advisor_grants_end_for_chamber(
             company=company.organisation, chamber=previous_chamber, by=by
         )
+    if "chamber" in changed and company.chamber_id:
+        _notify_chamber(company)
     if changed:
         audit(actor=by, action="company.update", target=company, detail={"fields": changed})
     return company

@@ -474,3 +474,27 @@ def test_a_statement_dated_in_the_future_is_asked_for_from_that_day(world):
     assert (
         attestation_sign(company=world.company_a_profile, by=world.company).statement.version == 1
     )
+
+
+def test_naming_a_chamber_emails_its_admins_in_their_language(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    world.chamber.language = "it"
+    world.chamber.save()
+    staff = member("chamber", organisation=world.chamber_org, role="staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        company_update(
+            company=world.company_b_profile, data={"chamber": world.chamber_org}, by=world.company_b
+        )
+    assert [m.to for m in mailoutbox] == [[world.chamber.email]]  # the admin, not the staff
+    message = mailoutbox[0]
+    assert world.company_b_profile.legal_name in message.subject
+    assert "chiede aiuto" in message.subject  # Italian, the admin's language
+    assert "/advisors/" in message.body
+    assert staff.email not in {to for m in mailoutbox for to in m.to}
+    # The same chamber again: nobody is e-mailed twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        company_update(
+            company=world.company_b_profile, data={"chamber": world.chamber_org}, by=world.company_b
+        )
+    assert len(mailoutbox) == 1

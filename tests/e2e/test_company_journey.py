@@ -87,6 +87,9 @@ def _sign_up_and_confirm(tab, partita_iva: str) -> None:
 
     # The live server runs in this process: its locmem outbox holds the confirmation e-mail.
     (message,) = [m for m in mail.outbox if NEW_ADMIN in m.to]
+    # The Bergamo chamber, named at sign-up, is told to assign an advisor (its admin, in Italian).
+    (told,) = [m for m in mail.outbox if "advisor@bergamo.thamm.example" in m.to]
+    assert "chiede aiuto" in told.subject and "/advisors/" in told.body
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", message.body)
     assert link, message.body
     tab.goto(link.group(1))

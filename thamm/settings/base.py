@@ -204,6 +204,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# The portal's address, for links in e-mails that background tasks send (no request there).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # A company sign-up whose address is not confirmed within this many days is removed.
 COMPANY_SIGNUP_CONFIRM_DAYS = env.int("COMPANY_SIGNUP_CONFIRM_DAYS", default=7)
 
