@@ -129,6 +129,7 @@ class Missing:
     code: str
     label: str
     weight: int
+    detail: str = ""  # text people typed (a reason), shown isolated from the label
 
     @property
     def url_name(self) -> str:
@@ -196,13 +197,7 @@ def paperwork_list(*, user: User) -> list[Paperwork]:
     for company in companies:
         missing = []
         if company.status == Company.Status.SUSPENDED:
-            missing.append(
-                Missing(
-                    "suspended",
-                    _("Suspended: %(reason)s") % {"reason": company.status_reason},
-                    100,
-                )
-            )
+            missing.append(Missing("suspended", _("Suspended"), 100, detail=company.status_reason))
         if not company.has_eligible_unit:
             missing.append(Missing("unit", _("No production unit in the scheme's regions"), 50))
         if company.status == Company.Status.PENDING:

@@ -157,6 +157,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first short dates in English and Arabic too (thamm/formats); the rest from Django's locales.
+FORMAT_MODULE_PATH = ["thamm.formats"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
