@@ -171,7 +171,10 @@ def make_partita_iva(serial: int, office: str = "016") -> str:
     from stdnum import luhn
 
     base = f"{serial:07d}{office}"
-    return base + luhn.calc_check_digit(base)
+    number = base + luhn.calc_check_digit(base)
+    if not iva.is_valid(number):  # e.g. a tax office code that does not exist
+        raise ValueError(f"{number} is not a valid Partita IVA (office {office})")
+    return number
 
 
 class EmployerPaysStatement(VersionedText):
