@@ -180,6 +180,9 @@ def test_vacancy_created_as_draft_then_published_once_verified(client_for, world
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PUBLISHED
     assert vacancy.published_at is not None
+    page = client.get(vacancy.get_absolute_url()).content.decode()
+    # Closing is behind a disclosure: a second, deliberate step.
+    assert "<details" in page and 'value="close"' in page.split("<details", 1)[1]
     client.post(move, {"action": "fill"})
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.FILLED
