@@ -87,14 +87,16 @@ def unconfirmed_signups_purge(*, now=None) -> int:
     from allauth.account.models import EmailAddress
 
     cutoff = (now or timezone.now()) - timedelta(days=settings.COMPANY_SIGNUP_CONFIRM_DAYS)
-    stale = Company.objects.filter(status=Company.Status.PENDING, created_at__lt=cutoff).exclude(
-        Exists(
-            Membership.objects.filter(organisation=OuterRef("organisation")).filter(
-                Q(user__last_login__isnull=False)
-                | Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True))
-            )
-        )
+    members = Membership.objects.filter(organisation=OuterRef("organisation"))
+    proven = members.filter(
+        Q(user__last_login__isnull=False)
+        | Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True))
     )
+    # Only sign-ups: a company that has members, none of whom ever proved their address. A
+    # company IOM made in the admin, with no member yet, is not a sign-up and stays.
+    stale = Company.objects.filter(
+        Exists(members), status=Company.Status.PENDING, created_at__lt=cutoff
+    ).exclude(Exists(proven))
     removed = 0
     for company in stale.select_related("organisation").select_for_update(of=("self",)):
         organisation = company.organisation

@@ -448,6 +448,15 @@ def test_unconfirmed_signups_are_purged_after_the_limit_and_free_the_partita_iva
         _signup(6200003, signed_in=True),
         _signup(6200004, days_ago=2),
     ]
+    memberless = Company.objects.create(  # made by IOM in the admin: no member yet
+        organisation=Organisation.objects.create(kind="company", name="Senza utenti S.r.l."),
+        legal_name="Senza utenti S.r.l.",
+        partita_iva=make_partita_iva(6200005),
+    )
+    Company.objects.filter(pk=memberless.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    kept.append(memberless)
     stale_user_pk = stale.organisation.memberships.get().user_id
     assert purge_unconfirmed_signups.delay().get() == 1
     assert not Company.objects.filter(pk=stale.pk).exists()
