@@ -68,7 +68,7 @@ def candidate_stage_history(*, user: User, candidate: Candidate) -> list:
 
 
 def privacy_notice_current() -> PrivacyNotice | None:
-    return PrivacyNotice.objects.order_by("-version").first()
+    return PrivacyNotice.in_force()
 
 
 def own_candidate_record(*, user: User) -> Candidate | None:

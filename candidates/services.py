@@ -210,7 +210,7 @@ def consent_give(
     sharing goes back to certified, hidden from companies at once.
     """
     _check_is_the_candidate(candidate=candidate, by=by)
-    if notice.pk != PrivacyNotice.objects.order_by("-version").values_list("pk", flat=True).first():
+    if notice.pk != getattr(PrivacyNotice.in_force(), "pk", None):
         raise DomainError(_("This privacy notice has been replaced: read the new one."))
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     record = ConsentRecord(

@@ -19,12 +19,13 @@ class ProductionUnitInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    # Verification is changed on the portal's company page (recorded there), not here.
     list_display = ["legal_name", "partita_iva", "status", "chamber", "created_at"]
     list_filter = ["status", "size", "chamber"]
     list_select_related = ["chamber"]
     search_fields = ["legal_name", "partita_iva", "codice_fiscale"]
-    readonly_fields = ["status", "status_reason", "status_changed_at"]
+    # Verification and the chamber change on the portal, where their rules run (history, the
+    # former chamber's grants ended, the new chamber told).
+    readonly_fields = ["status", "status_reason", "status_changed_at", "chamber", "signed_up_by"]
     raw_id_fields = ["organisation"]
     inlines = [ProductionUnitInline]
 

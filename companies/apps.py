@@ -7,3 +7,6 @@ class CompaniesConfig(AppConfig):
 
     name = "companies"
     verbose_name = _("Companies")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -122,6 +122,17 @@ class Company(TenantOwned, TimeStampedModel):
     )
     interest_date = models.DateField(_("expression of interest on"), null=True, blank=True)
     interest_reference = models.CharField(_("reference"), max_length=100, blank=True)
+    # Who created the company by signing up on the portal (None: made by IOM in the admin). Only
+    # such sign-ups are removed when their address is never confirmed.
+    signed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed up by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("company")
@@ -134,6 +145,10 @@ class Company(TenantOwned, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("companies:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.organisation_id and self.organisation.kind != "company":
+            raise ValidationError({"organisation": _("Choose an organisation of kind company.")})
 
     @property
     def is_verified(self) -> bool:
@@ -219,6 +234,11 @@ class Attestation(TenantOwned, models.Model):
         return f"{self.company} — v{self.statement.version}"
 
 
+# A vacancy's gross monthly pay, in euros: bounds that catch typing mistakes (a missing or extra
+# digit), not the CCNL's own minimums.
+PAY_BOUNDS = (Decimal("800"), Decimal("15000"))
+
+
 class Vacancy(TenantOwned, TimeStampedModel):
     """A job a company offers at one of its production units: draft → published → filled or
     closed. Only a verified company with an eligible unit publishes."""
@@ -240,9 +260,7 @@ class Vacancy(TenantOwned, TimeStampedModel):
         HELP = "help", _("Help to find housing")
         NONE = "none", _("No housing")
 
-    # Bounds that catch typing mistakes (a missing or extra digit), not the CCNL's own minimums.
-    MIN_PAY = Decimal("800")
-    MAX_PAY = Decimal("15000")
+    MIN_PAY, MAX_PAY = PAY_BOUNDS
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="vacancies")
     unit = models.ForeignKey(
@@ -332,7 +350,7 @@ class Vacancy(TenantOwned, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    gross_monthly_pay__gte=Decimal("800"), gross_monthly_pay__lte=Decimal("15000")
+                    gross_monthly_pay__gte=PAY_BOUNDS[0], gross_monthly_pay__lte=PAY_BOUNDS[1]
                 ),
                 name="companies_vacancy_pay_bounds",
             ),

@@ -44,9 +44,11 @@ def company_get(*, user: User, pk: int) -> Company:
     )
 
 
-def company_name_taken(name: str) -> bool:
-    """Whether a company organisation already has this name (sign-up refuses a second one)."""
-    return Organisation.objects.filter(kind=Organisation.Kind.COMPANY, name__iexact=name).exists()
+def company_name_taken(name: str, *, exclude: int | None = None) -> bool:
+    """Whether another company organisation has this name, whatever the case (sign-up and
+    renaming refuse a second one). `exclude`: the organisation being renamed."""
+    qs = Organisation.objects.filter(kind=Organisation.Kind.COMPANY, name__iexact=name.strip())
+    return qs.exclude(pk=exclude).exists() if exclude else qs.exists()
 
 
 def company_overview_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
@@ -77,11 +79,7 @@ def unit_list(*, user: User, company: Company) -> QuerySet[ProductionUnit]:
 def current_statement_or_none() -> EmployerPaysStatement | None:
     """The employer-pays statement in force: the highest version published by today (a version
     dated in the future is asked for from that day)."""
-    return (
-        EmployerPaysStatement.objects.filter(published_on__lte=timezone.localdate())
-        .order_by("-version")
-        .first()
-    )
+    return EmployerPaysStatement.in_force()
 
 
 def has_eligible_unit(*, company: Company) -> bool:

@@ -1,6 +1,7 @@
 """Writes with rules for companies: sign-up, profile, verification, the employer-pays attestation,
 production units and their regional eligibility, vacancies and their states."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from .selectors import (
     current_statement_or_none,
     has_eligible_unit,
 )
+
+logger = logging.getLogger(__name__)
 
 # What the company itself (or its advisor, or IOM) may change on its profile. The Partita IVA is
 # fixed at sign-up: a correction goes through IOM (admin).
@@ -76,34 +79,53 @@ VACANCY_MOVES = {
 }
 
 
-@transaction.atomic
+def _stale_signups(*, cutoff):
+    """Companies created by a portal sign-up more than the limit ago, still pending, none of whose
+    members ever proved their address (confirmed it, or signed in)."""
+    from allauth.account.models import EmailAddress
+
+    proven = Membership.objects.filter(organisation=OuterRef("organisation")).filter(
+        Q(user__last_login__isnull=False)
+        | Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True))
+    )
+    return Company.objects.filter(
+        signed_up_by__isnull=False, status=Company.Status.PENDING, created_at__lt=cutoff
+    ).exclude(Exists(proven))
+
+
 def unconfirmed_signups_purge(*, now=None) -> int:
     """Remove the company sign-ups whose person never confirmed their e-mail address nor signed
     in within COMPANY_SIGNUP_CONFIRM_DAYS: the account, the organisation and the company. An
     unproven claim must not hold a Partita IVA (or a name) away from the real company for long.
+    Companies IOM made in the admin are never removed (`signed_up_by` is empty).
 
-    Returns the number of companies removed. Idempotent; run daily by Celery beat.
+    Each company in its own transaction, re-checked under its row lock (an address confirmed at
+    that moment saves the company); one that cannot be removed is logged and skipped, the others
+    go on. Returns the number removed. Idempotent; run daily by Celery beat.
     """
-    from allauth.account.models import EmailAddress
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.COMPANY_SIGNUP_CONFIRM_DAYS)
-    members = Membership.objects.filter(organisation=OuterRef("organisation"))
-    proven = members.filter(
-        Q(user__last_login__isnull=False)
-        | Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True))
-    )
-    # Only sign-ups: a company that has members, none of whom ever proved their address. A
-    # company IOM made in the admin, with no member yet, is not a sign-up and stays.
-    stale = Company.objects.filter(
-        Exists(members), status=Company.Status.PENDING, created_at__lt=cutoff
-    ).exclude(Exists(proven))
     removed = 0
-    for company in stale.select_related("organisation").select_for_update(of=("self",)):
-        organisation = company.organisation
-        detail = {"partita_iva": company.partita_iva, "legal_name": company.legal_name}
-        User.objects.filter(membership_row__organisation=organisation).delete()
-        organisation.delete()  # the company, its units and vacancies go with it
-        audit(actor=None, action="company.signup_purged", detail=detail)
+    for company_id in list(_stale_signups(cutoff=cutoff).values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                company = (
+                    _stale_signups(cutoff=cutoff)
+                    .select_for_update(of=("self",))
+                    .select_related("organisation")
+                    .filter(pk=company_id)
+                    .first()
+                )
+                if company is None:  # confirmed, verified or removed meanwhile
+                    continue
+                organisation = company.organisation
+                detail = {"partita_iva": company.partita_iva, "legal_name": company.legal_name}
+                company.vacancies.all().delete()  # before the units they point to (PROTECT)
+                User.objects.filter(membership_row__organisation=organisation).delete()
+                organisation.delete()  # the company and its units go with it
+                audit(actor=None, action="company.signup_purged", detail=detail)
+        except Exception:
+            logger.exception("Could not remove the unconfirmed sign-up of company %s", company_id)
+            continue
         removed += 1
     return removed
 
@@ -126,7 +148,7 @@ def _check_may_verify(*, company: Company, by: User) -> None:
         raise DomainError(_("You cannot act for this company."))
 
 
-def _notify_chamber(company: Company) -> None:
+def notify_chamber(company: Company) -> None:
     """After the transaction: e-mail the chamber's admins that the company asks for its help."""
     from .tasks import notify_chamber_of_company
 
@@ -157,7 +179,9 @@ def company_register(*, user: User, data: dict) -> Company:
         kind=Organisation.Kind.COMPANY, name=legal_name, country="IT"
     )
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
-    company = Company(organisation=organisation, **{**data, "legal_name": legal_name})
+    company = Company(
+        organisation=organisation, signed_up_by=user, **{**data, "legal_name": legal_name}
+    )
     company.full_clean()
     try:
         with transaction.atomic():
@@ -168,8 +192,7 @@ def company_register(*, user: User, data: dict) -> Company:
         ) from exc
     stage_record(obj=company, from_stage="", to_stage=company.status, by=user)
     audit(actor=user, action="company.register", target=company)
-    if company.chamber_id:
-        _notify_chamber(company)
+    # The chamber it names hears of it once the address is confirmed (companies.signals).
     return company
 
 
@@ -182,6 +205,12 @@ def company_update(*, company: Company, data: dict, by: User) -> Company:
     )
     previous_chamber = company.chamber
     changed = [f for f in PROFILE_FIELDS if f in data and getattr(company, f) != data[f]]
+    if "legal_name" in changed and company_name_taken(
+        data["legal_name"], exclude=company.organisation_id
+    ):
+        raise ValidationError(
+            {"legal_name": _("Another company is already registered with this name.")}
+        )
     for field in changed:
         setattr(company, field, data[field])
     if company.interest_date and company.interest_date > timezone.localdate():
@@ -203,15 +232,17 @@ def company_update(*, company: Company, data: dict, by: User) -> Company:
         try:
             with transaction.atomic():
                 organisation.save(update_fields=["name", "updated_at"])
-        except IntegrityError as exc:
-            raise DomainError(_("A company with this name is already registered.")) from exc
+        except IntegrityError as exc:  # renamed the same way in the same instant
+            raise ValidationError(
+                {"legal_name": _("Another company is already registered with this name.")}
+            ) from exc
     if "chamber" in changed and previous_chamber is not None:
         # The former chamber's advisors stop assisting the company at once.
         advisor_grants_end_for_chamber(
             company=company.organisation, chamber=previous_chamber, by=by
         )
     if "chamber" in changed and company.chamber_id:
-        _notify_chamber(company)
+        notify_chamber(company)
     if changed:
         audit(actor=by, action="company.update", target=company, detail={"fields": changed})
     return company
@@ -402,6 +433,8 @@ def vacancy_move(*, vacancy: Vacancy, action: str, by: User) -> Vacancy:
     if action not in VACANCY_MOVES:
         raise DomainError(_("Unknown action."))
     sources, target = VACANCY_MOVES[action]
+    # FOR UPDATE without OF locks the joined company row too: a publication and a suspension
+    # (which locks the company first) never cross.
     vacancy = (
         Vacancy.objects.select_for_update().select_related("company", "unit").get(pk=vacancy.pk)
     )

@@ -76,17 +76,22 @@ class CompanySignupView(SignupView):
 
     def dispatch(self, request, *args, **kwargs):
         request.thamm_company_signup = True  # read by the account adapter: sign-up is open here
-        # An invitation link opened earlier in this browser marks its address as verified; a
-        # company's sign-up always confirms its own address, and leaves the invitation aside.
-        request.session.pop("account_verified_email", None)
-        request.session.pop(SESSION_INVITATION, None)
+        if request.method == "POST":
+            # An invitation link opened earlier in this browser marks its address as verified;
+            # a company's sign-up always confirms its own address, and sets the invitation aside
+            # (only when the person really signs up a company: looking at the page keeps it).
+            request.session.pop("account_verified_email", None)
+            request.session.pop(SESSION_INVITATION, None)
         return super().dispatch(request, *args, **kwargs)
+
 
     def get_form_class(self):
         return CompanySignupForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # allauth fills in the address of an invitation opened earlier: the company gives its own.
+        context["form"].fields["email"].initial = None
         context["regions"] = [name for _code, name in destination_region_choices(current_scheme())]
         return context
 

@@ -38,6 +38,16 @@ class VersionedText(models.Model):
             self, f"body_{self.fallback_language}"
         )
 
+    @classmethod
+    def in_force(cls):
+        """The version in force: the highest one published by today (a version dated in the
+        future is asked for from that day), or None."""
+        from django.utils import timezone
+
+        return (
+            cls.objects.filter(published_on__lte=timezone.localdate()).order_by("-version").first()
+        )
+
 
 class TenantOwned:
     """Marks a model whose rows belong to one organisation (DESIGN.md §3).

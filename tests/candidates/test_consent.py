@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from candidates.models import Candidate, ConsentRecord, PrivacyNotice
 from candidates.selectors import privacy_notice_current
@@ -82,7 +82,7 @@ def test_a_replaced_notice_cannot_be_accepted(world, certified):
     old = privacy_notice_current()
     PrivacyNotice.objects.create(
         version=2,
-        published_on=datetime.date(2026, 12, 1),
+        published_on=timezone.localdate(),  # in force from today
         body_it="2",
         body_fr="2",
         body_ar="2",
@@ -157,3 +157,16 @@ def test_centre_sees_whether_the_profile_is_shared(world, certified):
     client.force_login(world.centre)
     page = client.get(certified.get_absolute_url()).content.decode()
     assert "Yes, with the candidate" in page
+
+
+def test_a_notice_dated_in_the_future_is_not_asked_for_yet(world, certified):
+    current = privacy_notice_current()
+    PrivacyNotice.objects.create(
+        version=current.version + 1,
+        published_on=timezone.localdate() + datetime.timedelta(days=7),
+        body_it="2",
+        body_fr="2",
+        body_ar="2",
+        body_en="2",
+    )
+    assert privacy_notice_current() == current

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.models import Invitation
@@ -211,7 +211,6 @@ def test_candidate_invitation_refusals_are_clear(world, centre_client, setup, me
 
 
 def test_candidate_reads_their_profile_and_path_and_is_asked_to_renew_consent(world):
-    import datetime as dt
 
     from candidates.models import PrivacyNotice
     from candidates.selectors import privacy_notice_current
@@ -233,7 +232,7 @@ def test_candidate_reads_their_profile_and_path_and_is_asked_to_renew_consent(wo
     assert "The privacy notice has changed" not in page
     PrivacyNotice.objects.create(
         version=2,
-        published_on=dt.date(2026, 12, 1),
+        published_on=timezone.localdate(),  # in force from today
         body_it="2",
         body_fr="2",
         body_ar="2",

@@ -438,7 +438,9 @@ def _signup(serial, *, confirmed=False, signed_in=False, days_ago=8):
 
 
 def test_unconfirmed_signups_are_purged_after_the_limit_and_free_the_partita_iva(world):
-    from accounts.models import User
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import Membership, User
     from companies.services import unconfirmed_signups_purge
     from companies.tasks import purge_unconfirmed_signups
 
@@ -448,6 +450,23 @@ def test_unconfirmed_signups_are_purged_after_the_limit_and_free_the_partita_iva
         _signup(6200003, signed_in=True),
         _signup(6200004, days_ago=2),
     ]
+    # A sign-up an advisor already worked on (a unit, a draft vacancy) goes too, in one piece.
+    worked_on = _signup(6200006)
+    unit = unit_add(company=worked_on, data=BERGAMO, by=world.iom)
+    vacancy_create(company=worked_on, data=vacancy_fields(unit), by=world.iom)
+    # A company IOM made in the admin, with a member added there who never signed in: stays.
+    admin_made = Company.objects.create(
+        organisation=Organisation.objects.create(kind="company", name="Fatta da OIM S.r.l."),
+        legal_name="Fatta da OIM S.r.l.",
+        partita_iva=make_partita_iva(6200007),
+    )
+    newcomer = UserFactory(last_login=None)
+    EmailAddress.objects.filter(user=newcomer).update(verified=False)
+    Membership.objects.create(user=newcomer, organisation=admin_made.organisation)
+    Company.objects.filter(pk=admin_made.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    kept.append(admin_made)
     memberless = Company.objects.create(  # made by IOM in the admin: no member yet
         organisation=Organisation.objects.create(kind="company", name="Senza utenti S.r.l."),
         legal_name="Senza utenti S.r.l.",
@@ -458,7 +477,8 @@ def test_unconfirmed_signups_are_purged_after_the_limit_and_free_the_partita_iva
     )
     kept.append(memberless)
     stale_user_pk = stale.organisation.memberships.get().user_id
-    assert purge_unconfirmed_signups.delay().get() == 1
+    assert purge_unconfirmed_signups.delay().get() == 2
+    assert not Company.objects.filter(pk=worked_on.pk).exists()
     assert not Company.objects.filter(pk=stale.pk).exists()
     assert not Organisation.objects.filter(pk=stale.organisation_id).exists()
     assert not User.objects.filter(pk=stale_user_pk).exists()
@@ -507,3 +527,26 @@ def test_naming_a_chamber_emails_its_admins_in_their_language(
             company=world.company_b_profile, data={"chamber": world.chamber_org}, by=world.company_b
         )
     assert len(mailoutbox) == 1
+
+
+def test_renaming_onto_another_companys_name_is_refused_whatever_the_case(world):
+    other = world.company_b_profile.organisation.name
+    with pytest.raises(ValidationError) as exc:
+        company_update(
+            company=world.company_a_profile, data={"legal_name": other.upper()}, by=world.company
+        )
+    assert "legal_name" in exc.value.message_dict
+    # Its own name in another case is fine.
+    own = world.company_a_profile.organisation.name
+    company_update(
+        company=world.company_a_profile, data={"legal_name": own.upper()}, by=world.company
+    )
+
+
+def test_a_company_profile_belongs_to_a_company_organisation(world):
+    company = Company(
+        organisation=world.centre_org, legal_name="X", partita_iva=make_partita_iva(6300001)
+    )
+    with pytest.raises(ValidationError) as exc:
+        company.full_clean()
+    assert "organisation" in exc.value.message_dict

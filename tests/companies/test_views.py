@@ -399,3 +399,23 @@ def test_paperwork_puts_the_most_urgent_company_first_and_flags_late_vacancies(w
     )
     late = [i.label for i in paperwork_list(user=world.iom)[1].missing if i.code == "vacancy"]
     assert late == ["1 published vacancy with a start date that has passed"]
+
+
+def test_the_chamber_hears_of_a_signup_only_once_the_address_is_confirmed(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailConfirmationHMAC
+
+    piva = make_partita_iva(4000888)
+    data = {**SIGNUP, "partita_iva": piva, "codice_fiscale": piva, "chamber": world.chamber_org.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("companies:signup"), data, headers={"accept-language": "en"})
+    assert not [m for m in mailoutbox if world.chamber.email in m.to]
+    address = EmailAddress.objects.get(email=SIGNUP["email"])
+    key = EmailConfirmationHMAC(address).key
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_confirm_email", args=[key]))
+    address.refresh_from_db()
+    assert address.verified
+    told = [m for m in mailoutbox if world.chamber.email in m.to]
+    assert len(told) == 1 and SIGNUP["legal_name"] in told[0].subject
