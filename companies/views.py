@@ -84,7 +84,6 @@ class CompanySignupView(SignupView):
             request.session.pop(SESSION_INVITATION, None)
         return super().dispatch(request, *args, **kwargs)
 
-
     def get_form_class(self):
         return CompanySignupForm
 
