@@ -209,7 +209,9 @@ def paperwork_list(*, user: User) -> list[Paperwork]:
                     30,
                 )
             )
-        if company.draft_vacancies:
+        if company.status == Company.Status.SUSPENDED:
+            pass  # its vacancies wait for the reinstatement: nothing to chase about them now
+        elif company.draft_vacancies:
             missing.append(
                 Missing(
                     "vacancy",

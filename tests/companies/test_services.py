@@ -19,7 +19,7 @@ from companies.models import (
     Vacancy,
     make_partita_iva,
 )
-from companies.selectors import company_list, vacancy_list
+from companies.selectors import company_list, paperwork_list, vacancy_list
 from companies.services import (
     attestation_sign,
     company_register,
@@ -407,6 +407,11 @@ def test_suspending_takes_published_vacancies_back_to_draft(world, ready):
     last = StageChange.objects.filter(target_type="companies.vacancy").latest("id")
     assert (last.from_stage, last.to_stage) == ("published", "draft")
     assert "Fee charged" in last.note
+    # The paperwork view chases the suspension, not the vacancies waiting for the reinstatement.
+    (row,) = [r for r in paperwork_list(user=world.iom) if r.company == company]
+    assert [item.code for item in row.missing if item.code in ("suspended", "vacancy")] == [
+        "suspended"
+    ]
     company_set_status(company=company, action="reinstate", by=world.iom)
     vacancy_move(vacancy=vacancy, action="publish", by=world.company)
 
