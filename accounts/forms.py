@@ -13,10 +13,20 @@ from .models import Invitation, User
 from .services import invitation_accept, invitation_lock_for_signup
 
 
-class InvitationSignupForm(SignupForm):
-    """allauth's sign-up form, bound to the invitation: its address is fixed, its use recorded."""
+class PersonSignupFields(forms.Form):
+    """What every sign-up asks of the person beyond allauth's fields: their name; their language
+    is the one the page was read in."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
+
+    def signup(self, request, user: User) -> None:  # called by allauth once the user exists
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.language = getattr(request, "LANGUAGE_CODE", "") or ""
+        user.save(update_fields=["full_name", "language"])
+
+
+class InvitationSignupForm(PersonSignupFields, SignupForm):
+    """allauth's sign-up form, bound to the invitation: its address is fixed, its use recorded."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,11 +61,6 @@ class InvitationSignupForm(SignupForm):
             return None, redirect("home")
         request.session.pop(SESSION_INVITATION, None)
         return user, None
-
-    def signup(self, request, user: User) -> None:
-        user.full_name = self.cleaned_data["full_name"].strip()
-        user.language = request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else ""
-        user.save(update_fields=["full_name", "language"])
 
 
 class InvitationForm(forms.Form):

@@ -7,7 +7,7 @@ from candidates.selectors import (
     consent_needs_renewal,
 )
 from companies.models import Company
-from companies.selectors import attestation_list, company_list, current_statement_or_none
+from companies.selectors import company_list, signed_current_statement
 from companies.services import publish_blockers
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
@@ -55,14 +55,8 @@ def home_context(*, user: User) -> dict:
     if role == Role.COMPANY:
         company = context["company"] = company_list(user=user).first()
         if company is not None:
-            statement = current_statement_or_none()
             context["blockers"] = publish_blockers(company=company)
-            context["signed_current"] = (
-                statement is not None
-                and attestation_list(user=user, company=company)
-                .filter(statement=statement)
-                .exists()
-            )
+            context["signed_current"] = signed_current_statement(user=user, company=company)
     if role in (Role.CENTRE, Role.IOM):
         context["candidate_stages"] = candidate_stage_counts(user=user)
     return context

@@ -22,7 +22,8 @@ from .models import (
 ASSIST_COMPANY = "assist_company"
 
 
-def _assist_grants() -> QuerySet[OrganisationUserObjectPermission]:
+def assist_grants() -> QuerySet[OrganisationUserObjectPermission]:
+    """Every advisor-to-company grant (for services and other selectors to narrow down)."""
     return OrganisationUserObjectPermission.objects.filter(permission__codename=ASSIST_COMPANY)
 
 
@@ -30,7 +31,7 @@ def companies_assisted_by(*, user: User) -> QuerySet[Organisation]:
     """The company organisations a chamber advisor is assigned to (read from guardian grants)."""
     if not user.is_authenticated or not user.is_chamber_advisor:
         return Organisation.objects.none()
-    company_ids = _assist_grants().filter(user=user).values("content_object_id")
+    company_ids = assist_grants().filter(user=user).values("content_object_id")
     return Organisation.objects.filter(kind=Organisation.Kind.COMPANY, pk__in=company_ids)
 
 
@@ -46,7 +47,7 @@ def organisation_list(*, user: User) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     own = Q(pk=user.membership.organisation_id) if user.membership else Q(pk__in=[])
     if user.is_chamber_advisor:
-        assisted = _assist_grants().filter(user=user).values("content_object_id")
+        assisted = assist_grants().filter(user=user).values("content_object_id")
         return Organisation.objects.filter(own | Q(kind=Organisation.Kind.COMPANY, pk__in=assisted))
     return Organisation.objects.filter(own)
 
@@ -126,7 +127,7 @@ def advisor_assignment_list(*, user: User) -> QuerySet[OrganisationUserObjectPer
     admin, nothing for anyone else."""
     if not may_assign_advisors(user):
         return OrganisationUserObjectPermission.objects.none()
-    qs = _assist_grants()
+    qs = assist_grants()
     if not user.is_iom:
         qs = qs.filter(user__membership_row__organisation_id=user.membership.organisation_id)
     return qs.select_related(

@@ -19,6 +19,7 @@ from .selectors import (
     ASSIST_COMPANY,
     advisor_assignment_list,
     assignable_companies,
+    assist_grants,
     chamber_advisors,
     may_assign_advisors,
 )
@@ -187,10 +188,7 @@ def advisor_assign(
         raise DomainError(_("You can only assign advisors of your own chamber."))
     if not assignable_companies(user=by).filter(pk=company.pk).exists():
         raise DomainError(_("This company has not asked your chamber for help."))
-    already = OrganisationUserObjectPermission.objects.filter(
-        user=advisor, content_object=company, permission__codename=ASSIST_COMPANY
-    )
-    if already.exists():
+    if assist_grants().filter(user=advisor, content_object=company).exists():
         raise DomainError(_("This advisor already assists this company."))
     try:
         with transaction.atomic():
@@ -213,13 +211,18 @@ def advisor_unassign(*, grant: OrganisationUserObjectPermission, by: User) -> No
         raise DomainError(
             _("Only IOM coordinators and chamber administrators can remove advisors.")
         )
+    _end_grant(grant, by=by)
+
+
+def _end_grant(grant: OrganisationUserObjectPermission, *, by: User, **detail) -> None:
+    """Remove one advisor's grant on a company and audit it (`detail`: why, when not asked)."""
     advisor, company = grant.user, grant.content_object
     remove_perm(f"accounts.{ASSIST_COMPANY}", advisor, company)
     audit(
         actor=by,
         action="advisor.unassign",
         target=company,
-        detail={"advisor": advisor.email, "advisor_id": advisor.pk},
+        detail={"advisor": advisor.email, "advisor_id": advisor.pk, **detail},
     )
 
 
@@ -229,27 +232,14 @@ def advisor_grants_end_for_chamber(
 ) -> int:
     """End the grants of a chamber's advisors on a company (the company now works with another
     chamber, or none). Returns how many grants ended; each is audited."""
-    grants = OrganisationUserObjectPermission.objects.filter(
-        content_object=company,
-        permission__codename=ASSIST_COMPANY,
-        user__membership_row__organisation=chamber,
-    ).select_related("user")
-    ended = 0
+    grants = list(
+        assist_grants()
+        .filter(content_object=company, user__membership_row__organisation=chamber)
+        .select_related("user", "content_object")
+    )
     for grant in grants:
-        advisor = grant.user
-        grant.delete()
-        audit(
-            actor=by,
-            action="advisor.unassign",
-            target=company,
-            detail={
-                "advisor": advisor.email,
-                "advisor_id": advisor.pk,
-                "reason": "chamber changed",
-            },
-        )
-        ended += 1
-    return ended
+        _end_grant(grant, by=by, reason="chamber changed")
+    return len(grants)
 
 
 @transaction.atomic

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -10,6 +9,7 @@ from accounts.models import Role
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.forms import call_service
+from thamm.pagination import paginate
 from thamm.scheme import current_scheme
 from thamm.scoping import role_required
 from training.selectors import certification_check, result_list
@@ -37,7 +37,6 @@ from .services import (
     document_add,
 )
 
-PAGE_SIZE = 50
 STAGE_ACTIONS = {
     "start_training": lambda c, by, note: candidate_start_training(candidate=c, by=by),
     "not_certified": lambda c, by, note: candidate_mark_not_certified(
@@ -51,15 +50,13 @@ STAGE_ACTIONS = {
 def candidate_list_view(request: HttpRequest) -> HttpResponse:
     filters = CandidateFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = Paginator(candidate_list(user=request.user, filters=cleaned), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "candidates/candidate_list.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            **paginate(request, candidate_list(user=request.user, filters=cleaned)),
+        },
     )
 
 

@@ -6,12 +6,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import iva
 
+from accounts.forms import PersonSignupFields
 from accounts.selectors import chamber_list
 from thamm.exceptions import DomainError
 from thamm.scheme import italian_provinces
 from training.selectors import technical_modules
 
-from .models import Company, ProductionUnit, RegionalBody, Vacancy
+from .models import NAME_TAKEN, Company, ProductionUnit, RegionalBody, Vacancy
 from .selectors import PROFILE_REQUIRED, company_name_taken
 from .services import PROFILE_FIELDS, VACANCY_FIELDS, company_register
 
@@ -59,17 +60,13 @@ class _CompanyFields(forms.ModelForm):
         # Checked here, whatever the e-mail address, so the answer tells nothing about accounts.
         name = self.cleaned_data["legal_name"].strip()
         if company_name_taken(name):
-            raise forms.ValidationError(
-                _("A company with this name is already registered. If it is yours, contact IOM.")
-            )
+            raise forms.ValidationError(NAME_TAKEN)
         return name
 
 
-class CompanySignupForm(SignupForm):
+class CompanySignupForm(PersonSignupFields, SignupForm):
     """allauth's sign-up form plus the company's profile: the account, the company organisation
     (the person becomes its admin) and the profile are created together or not at all."""
-
-    full_name = forms.CharField(label=_("Your full name"), max_length=150)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +75,7 @@ class CompanySignupForm(SignupForm):
             self.fields[name] = field
         self.order_fields(SIGNUP_COMPANY_FIELDS + ["full_name", "email", "password1", "password2"])
         self.fields["email"].label = _("Your e-mail address")
+        self.fields["full_name"].label = _("Your full name")
 
     def clean(self):
         cleaned = super().clean()
@@ -109,11 +107,6 @@ class CompanySignupForm(SignupForm):
             )
             return None, redirect("companies:signup")
         return user, None
-
-    def signup(self, request, user) -> None:
-        user.full_name = self.cleaned_data["full_name"].strip()
-        user.language = getattr(request, "LANGUAGE_CODE", "") or ""
-        user.save(update_fields=["full_name", "language"])
 
 
 class CompanyProfileForm(forms.ModelForm):

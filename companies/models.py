@@ -11,6 +11,12 @@ from stdnum.it import codicefiscale, iva
 from thamm.models import Scheme, TenantOwned, TimeStampedModel, VersionedText
 from thamm.scheme import province_region
 
+# Said at sign-up, whichever check finds it (form, service, database).
+PARTITA_IVA_TAKEN = _(
+    "A company with this Partita IVA is already registered. If it is yours, contact IOM."
+)
+NAME_TAKEN = _("A company with this name is already registered. If it is yours, contact IOM.")
+
 
 def validate_partita_iva(value: str) -> None:
     # Partita IVA: the Italian VAT number, 11 digits with a check digit.
@@ -76,12 +82,7 @@ class Company(TenantOwned, TimeStampedModel):
         max_length=11,
         unique=True,
         validators=[validate_partita_iva],
-        error_messages={
-            "unique": _(
-                "A company with this Partita IVA is already registered. "
-                "If it is yours, contact IOM."
-            )
-        },
+        error_messages={"unique": PARTITA_IVA_TAKEN},
     )
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     codice_fiscale = models.CharField(

@@ -82,9 +82,10 @@ def current_statement_or_none() -> EmployerPaysStatement | None:
     return EmployerPaysStatement.in_force()
 
 
-def has_eligible_unit(*, company: Company) -> bool:
-    """Whether the company has a production unit in one of the scheme's regions."""
-    regions = current_scheme().destination_regions
+def has_eligible_unit(*, company: Company, regions=None) -> bool:
+    """Whether the company has a production unit in one of the scheme's regions (`regions`: the
+    scheme's, when the caller has them already)."""
+    regions = current_scheme().destination_regions if regions is None else regions
     return ProductionUnit.objects.filter(company=company, region__in=regions).exists()
 
 
@@ -94,6 +95,14 @@ def attestation_list(*, user: User, company: Company) -> QuerySet[Attestation]:
         Attestation.objects.filter(company__in=company_list(user=user).filter(pk=company.pk))
         .select_related("statement", "signed_by")
         .order_by("-signed_at")
+    )
+
+
+def signed_current_statement(*, user: User, company: Company) -> bool:
+    """Whether the company has signed the employer-pays statement in force."""
+    statement = current_statement_or_none()
+    return statement is not None and (
+        attestation_list(user=user, company=company).filter(statement=statement).exists()
     )
 
 

@@ -18,7 +18,15 @@ from thamm.exceptions import DomainError
 from thamm.scheme import current_scheme, province_region, region_name
 from thamm.stages import stage_record
 
-from .models import Attestation, Company, EmployerPaysStatement, ProductionUnit, Vacancy
+from .models import (
+    NAME_TAKEN,
+    PARTITA_IVA_TAKEN,
+    Attestation,
+    Company,
+    EmployerPaysStatement,
+    ProductionUnit,
+    Vacancy,
+)
 from .selectors import (
     company_list,
     company_name_taken,
@@ -132,7 +140,6 @@ def unconfirmed_signups_purge(*, now=None) -> int:
 
 def _check_may_act(*, company: Company, by: User) -> None:
     """The company's own users, its assigned chamber advisor, or IOM."""
-
     if by.role not in (Role.COMPANY, Role.CHAMBER, Role.IOM):
         raise DomainError(_("You cannot act for this company."))
     if not company_list(user=by).filter(pk=company.pk).exists():
@@ -141,11 +148,9 @@ def _check_may_act(*, company: Company, by: User) -> None:
 
 def _check_may_verify(*, company: Company, by: User) -> None:
     """IOM, or an advisor of the chamber that assists the company (DESIGN.md §3)."""
-
     if by.role not in (Role.CHAMBER, Role.IOM):
         raise DomainError(_("Only IOM or the company's chamber advisor can verify a company."))
-    if not company_list(user=by).filter(pk=company.pk).exists():
-        raise DomainError(_("You cannot act for this company."))
+    _check_may_act(company=company, by=by)
 
 
 def notify_chamber(company: Company) -> None:
@@ -168,13 +173,9 @@ def company_register(*, user: User, data: dict) -> Company:
         raise DomainError(_("This account already belongs to an organisation."))
     legal_name = data["legal_name"].strip()
     if Company.objects.filter(partita_iva=data["partita_iva"]).exists():
-        raise DomainError(
-            _("A company with this Partita IVA is already registered. If it is yours, contact IOM.")
-        )
+        raise DomainError(str(PARTITA_IVA_TAKEN))
     if company_name_taken(legal_name):
-        raise DomainError(
-            _("A company with this name is already registered. If it is yours, contact IOM.")
-        )
+        raise DomainError(str(NAME_TAKEN))
     organisation = Organisation.objects.create(
         kind=Organisation.Kind.COMPANY, name=legal_name, country="IT"
     )
@@ -187,9 +188,7 @@ def company_register(*, user: User, data: dict) -> Company:
         with transaction.atomic():
             company.save()
     except IntegrityError as exc:  # the same Partita IVA registered in the same instant
-        raise DomainError(
-            _("A company with this Partita IVA is already registered. If it is yours, contact IOM.")
-        ) from exc
+        raise DomainError(str(PARTITA_IVA_TAKEN)) from exc
     stage_record(obj=company, from_stage="", to_stage=company.status, by=user)
     audit(actor=user, action="company.register", target=company)
     # The chamber it names hears of it once the address is confirmed (companies.signals).
@@ -373,7 +372,7 @@ def publish_blockers(*, company: Company) -> list[str]:
             else _("The company is suspended: it cannot publish vacancies.")
         )
     regions = current_scheme().destination_regions
-    if not has_eligible_unit(company=company):
+    if not has_eligible_unit(company=company, regions=regions):
         names = ", ".join(region_name(code) for code in regions)
         blockers.append(
             _("The company has no production unit in %(regions)s.") % {"regions": names}

@@ -1,7 +1,6 @@
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,6 +11,7 @@ from accounts.adapters import SESSION_INVITATION
 from accounts.models import Role
 from thamm.exceptions import DomainError
 from thamm.forms import call_service
+from thamm.pagination import paginate
 from thamm.scheme import current_scheme, destination_region_choices
 from thamm.scoping import role_required
 
@@ -31,6 +31,7 @@ from .selectors import (
     company_overview_list,
     current_statement_or_none,
     paperwork_list,
+    signed_current_statement,
     unit_list,
     vacancy_get,
     vacancy_history,
@@ -49,17 +50,6 @@ from .services import (
 )
 
 COMPANY_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset) -> dict:
-    """One page of a list, and the query string (without the page) its links keep."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": query.urlencode(),
-    }
 
 
 def _status_param(request: HttpRequest, choices) -> str:
@@ -112,7 +102,7 @@ def company_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "companies/company_list.html",
         {
-            **_page(request, company_overview_list(user=request.user, status=status or None)),
+            **paginate(request, company_overview_list(user=request.user, status=status or None)),
             "status": status,
             "statuses": Company.Status.choices,
         },
@@ -123,7 +113,6 @@ def company_list_view(request: HttpRequest) -> HttpResponse:
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_get(user=request.user, pk=pk)
     statement = current_statement_or_none()
-    attestations = list(attestation_list(user=request.user, company=company)[:5])
     return render(
         request,
         "companies/company_detail.html",
@@ -132,10 +121,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "units": unit_list(user=request.user, company=company),
             "vacancies": vacancy_list(user=request.user, company=company)[:10],
             "statement": statement,
-            "signed_current": any(
-                a.statement_id == getattr(statement, "pk", None) for a in attestations
-            ),
-            "attestations": attestations,
+            "signed_current": signed_current_statement(user=request.user, company=company),
             "history": company_history(user=request.user, company=company),
             "blockers": publish_blockers(company=company),
             "may_verify": request.user.role in (Role.CHAMBER, Role.IOM),
@@ -197,7 +183,6 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: the company has signed the statement."))
         return redirect("companies:attestation", pk=company.pk)
-    signatures = list(attestation_list(user=request.user, company=company))
     return render(
         request,
         "companies/attestation.html",
@@ -205,10 +190,8 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
             "company": company,
             "statement": statement,
             "body": statement.body(get_language()) if statement else "",
-            "signatures": signatures,
-            "signed_current": any(
-                s.statement_id == getattr(statement, "pk", None) for s in signatures
-            ),
+            "signatures": attestation_list(user=request.user, company=company),
+            "signed_current": signed_current_statement(user=request.user, company=company),
             "may_sign": request.user.role == Role.COMPANY and request.user.is_org_admin,
         },
     )
@@ -248,7 +231,7 @@ def vacancy_list_view(request: HttpRequest, pk: int) -> HttpResponse:
         "companies/vacancy_list.html",
         {
             "company": company,
-            **_page(
+            **paginate(
                 request, vacancy_list(user=request.user, company=company, status=status or None)
             ),
             "status": status,

@@ -1,14 +1,3 @@
-# Django's Arabic formats have no short date-time format (the US default would apply): day first,
-# as in Morocco.
-SHORT_DATE_FORMAT = "d/m/Y"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
-# Typed dates (the admin's date fields) are read day first too, after ISO.
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-]
+# Django's Arabic formats have no short date-time format (the US default would apply): the same
+# day-first formats as English, as in Morocco.
+from thamm.formats.en.formats import *  # noqa: F403
