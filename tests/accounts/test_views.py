@@ -43,6 +43,16 @@ def test_company_user_signs_in_with_email_and_password(world):
     assert world.company.organisation.name in home.content.decode()
 
 
+def test_login_page_sends_companies_to_their_sign_up_and_others_to_their_invitation(db):
+    """/accounts/signup/ is closed without an invitation: the login page must not point there."""
+    response = Client(headers=EN).get(LOGIN)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/companies/signup/"' in page
+    assert reverse("account_signup") not in page
+    assert "by invitation" in page
+
+
 @pytest.mark.parametrize(
     ("language", "message"),
     [
