@@ -1,8 +1,10 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -76,6 +78,83 @@ def test_repeated_login_failures_are_rate_limited(world):
         post_login(client, world.company.email, "wrong-password")
     response = post_login(client, world.company.email, TEST_PASSWORD)
     assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+PROXY_VARIABLES = ("TRUSTED_PROXY_COUNT", "TRUSTED_CLIENT_IP_HEADER")
+PROXY = "172.18.0.1"  # the TLS proxy in front of gunicorn: every request arrives from it
+
+
+def _env_example() -> dict[str, str]:
+    values = {}
+    for line in (Path(django_settings.BASE_DIR) / ".env.example").read_text().splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and not key.startswith("#"):
+            values[key] = value
+    return values
+
+
+def _trust_proxy_as_base_settings_do(settings, monkeypatch, **environment) -> None:
+    """Apply the client-address settings that base.py makes of `environment`."""
+    for name in PROXY_VARIABLES:
+        if name in environment:
+            monkeypatch.setenv(name, environment[name])
+        else:
+            monkeypatch.delenv(name, raising=False)
+    path = Path(django_settings.BASE_DIR) / "thamm/settings/base.py"
+    namespace: dict = {"__file__": str(path)}
+    exec(compile(path.read_text(), "base.py", "exec"), namespace)  # noqa: S102 — our own settings
+    for name in ("ALLAUTH_TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_CLIENT_IP_HEADER"):
+        setattr(settings, name, namespace[name])
+
+
+def _fail_logins_then_sign_in(attacker: Client, user: Client, world):
+    for n in range(12):  # a different address each time: only the per-client limit applies
+        post_login(attacker, f"guess{n}@example.org", "wrong-password")
+    response = post_login(attacker, world.company_b.email, TEST_PASSWORD)
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in attacker.session
+    return post_login(user, world.company.email, TEST_PASSWORD)
+
+
+def test_behind_the_proxy_one_client_failing_logins_does_not_lock_out_the_others(
+    world, settings, monkeypatch
+):
+    """With .env.example's settings the per-address limit on failed logins counts the client's
+    address the proxy appends to X-Forwarded-For, so it stops the attacker only."""
+    example = {k: v for k, v in _env_example().items() if k in PROXY_VARIABLES}
+    _trust_proxy_as_base_settings_do(settings, monkeypatch, **example)
+    # The attacker sends a forged X-Forwarded-For of their own: the proxy appends the real address.
+    attacker = Client(
+        headers=EN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20, 203.0.113.5"
+    )
+    user = Client(headers=EN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    response = _fail_logins_then_sign_in(attacker, user, world)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert user.session["_auth_user_id"] == str(world.company.pk)
+
+
+def test_a_client_address_header_set_by_the_proxy_is_used_when_configured(
+    world, settings, monkeypatch
+):
+    _trust_proxy_as_base_settings_do(settings, monkeypatch, TRUSTED_CLIENT_IP_HEADER="X-Real-IP")
+    attacker = Client(headers=EN, REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="203.0.113.5")
+    user = Client(headers=EN, REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="198.51.100.20")
+    response = _fail_logins_then_sign_in(attacker, user, world)
+    assert response.status_code == 302
+    assert user.session["_auth_user_id"] == str(world.company.pk)
+
+
+def test_without_a_trusted_proxy_a_forged_x_forwarded_for_does_not_dodge_the_limit(
+    world, settings, monkeypatch
+):
+    _trust_proxy_as_base_settings_do(settings, monkeypatch)  # no variable set: the defaults
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+    assert settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER is None
+    for n in range(12):
+        forged = Client(headers=EN, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        post_login(forged, f"guess{n}@example.org", "wrong-password")
+    response = post_login(Client(headers=EN), world.company_b.email, TEST_PASSWORD)
     assert "Too many failed login attempts" in response.content.decode()
 
 

@@ -138,6 +138,14 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+# The limits "per IP" count the client's address. Behind the TLS proxy every request comes from
+# the proxy's address, so one attacker's failures would lock everyone out: say how the client's
+# address reaches gunicorn. TRUSTED_PROXY_COUNT: how many proxies of ours append to
+# X-Forwarded-For (its last entries); 0 (no proxy) ignores the header, which a client can forge.
+# TRUSTED_CLIENT_IP_HEADER: a header our proxy always sets to the client's address (X-Real-IP,
+# CF-Connecting-IP), used instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "THAMM portal"
 # Accept the previous/next 30-second code too: phones' clocks drift, and a code typed at the end of
