@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +117,17 @@ class Enrolment(TimeStampedModel):
             raise ValidationError(_("A cohort only takes candidates of its own centre."))
 
 
+def first_cohort(candidate) -> Cohort | None:
+    """The first cohort the candidate is in, by start date: their training began then (None: in no
+    cohort yet). The results import loads it for all its candidates up front (`preloaded_cohort`,
+    None included), so that checking a row costs no query."""
+    if hasattr(candidate, "preloaded_cohort"):
+        return candidate.preloaded_cohort
+    return (
+        Cohort.objects.filter(enrolments__candidate=candidate).order_by("starts_on", "pk").first()
+    )
+
+
 class Result(TenantOwned, TimeStampedModel):
     """A candidate's assessment in one course: score, attendance, and (Italian) the CEFR level."""
 
@@ -158,6 +169,19 @@ class Result(TenantOwned, TimeStampedModel):
         errors = {}
         if self.assessed_on and self.assessed_on > timezone.localdate():
             errors["assessed_on"] = _("The assessment date cannot be in the future.")
+        # The Ministry's list shows the cohort's start: no result (nor certificate) precedes it.
+        cohort = first_cohort(self.candidate) if self.candidate_id else None
+        if self.assessed_on and cohort is not None and self.assessed_on < cohort.starts_on:
+            errors["assessed_on"] = ValidationError(
+                _(
+                    "The assessment date cannot be before the cohort “%(cohort)s” starts "
+                    "(%(date)s)."
+                ),
+                params={
+                    "cohort": cohort.name,
+                    "date": formats.date_format(cohort.starts_on, "SHORT_DATE_FORMAT"),
+                },
+            )
         if self.course_id and self.course.kind == Course.Kind.LANGUAGE:
             if not self.cefr_level:
                 errors["cefr_level"] = _("Give the Italian level attained (A1–C2).")

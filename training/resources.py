@@ -16,10 +16,12 @@ from import_export import fields, resources, widgets
 from candidates.models import Candidate
 from thamm.models import Scheme
 
-from .models import Course, Result
+from .models import Course, Enrolment, Result
 from .services import result_passed
 
 COLUMNS = ["candidate_reference", "module_code", "score", "attendance", "date", "cefr_level"]
+# What a row writes to the result it names.
+WRITTEN_FIELDS = ["score", "attendance", "cefr_level", "assessed_on"]
 # Which column each model field comes from, to name the column in error messages.
 COLUMN_OF = {
     "candidate": "candidate_reference",
@@ -124,6 +126,17 @@ class ResultResource(resources.ModelResource):
             "id", "reference", "training_centre_id"
         )
         self.candidates = {c.reference.upper(): c for c in candidates}
+        # Each candidate's first cohort, for the rule that no result precedes it (Result.clean).
+        first = {}
+        enrolments = (
+            Enrolment.objects.filter(candidate__training_centre_id=centre_id)
+            .select_related("cohort")
+            .order_by("cohort__starts_on", "cohort_id")
+        )
+        for enrolment in enrolments:
+            first.setdefault(enrolment.candidate_id, enrolment.cohort)
+        for candidate in self.candidates.values():
+            candidate.preloaded_cohort = first.get(candidate.pk)
         courses = Course.objects.exclude(kind=Course.Kind.EMPLOYER)
         self.courses = {c.code.upper(): c for c in courses}
         self.fields["candidate"].widget = LookupWidget(self.candidates, _("Unknown candidate."))
@@ -208,4 +221,4 @@ class ResultResource(resources.ModelResource):
         super().save_instance(instance, is_create, row, **kwargs)
 
     def get_bulk_update_fields(self):
-        return ["score", "attendance", "cefr_level", "assessed_on", "passed", "updated_at"]
+        return [*WRITTEN_FIELDS, "passed", "updated_at"]

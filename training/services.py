@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -70,11 +71,30 @@ def result_record(
 
 @transaction.atomic
 def candidate_certify(*, candidate: Candidate, by: User) -> Candidate:
-    """Certify a candidate in training whose results meet the certification rule."""
+    """Certify a candidate in training whose results meet the certification rule, once every cohort
+    they are in has started (the certificate is dated today)."""
     _check_may_record(candidate=candidate, by=by)
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if locked.status != Candidate.Status.IN_TRAINING:
         raise DomainError(_("Only a candidate in training can be certified."))
+    # Certified today: not before any of the candidate's cohorts has started, or the Ministry's
+    # list would show a certificate dated before its course began.
+    later = (
+        Cohort.objects.filter(enrolments__candidate=locked, starts_on__gt=timezone.localdate())
+        .order_by("-starts_on", "pk")
+        .first()
+    )
+    if later is not None:
+        raise DomainError(
+            _(
+                "The cohort “%(cohort)s” starts on %(date)s: the candidate cannot be certified "
+                "before."
+            )
+            % {
+                "cohort": later.name,
+                "date": formats.date_format(later.starts_on, "SHORT_DATE_FORMAT"),
+            }
+        )
     check = certification_check(candidate=locked, scheme=current_scheme())
     if not check.ready:
         raise DomainError(

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from candidates.models import Candidate
 from candidates.services import candidate_start_training
@@ -11,7 +12,7 @@ from thamm.exceptions import DomainError
 from thamm.models import Scheme
 from thamm.scheme import current_scheme
 from thamm.stages import stage_history
-from training.models import Course, Result
+from training.models import Cohort, Course, Result
 from training.selectors import certification_check
 from training.services import candidate_certify, result_record
 
@@ -135,3 +136,74 @@ def test_a_registered_candidate_cannot_be_certified(world):
     pass_everything(candidate)
     with pytest.raises(DomainError, match="in training"):
         candidate_certify(candidate=candidate, by=world.centre)
+
+
+def _cohort(world, starts_on, name="Casa 2026-B"):
+    from training.services import cohort_create
+
+    return cohort_create(
+        centre=world.centre_org,
+        data={"name": name, "starts_on": starts_on, "ends_on": starts_on + datetime.timedelta(90)},
+        by=world.centre,
+    )
+
+
+def test_a_result_dated_before_the_cohort_starts_is_refused_and_nothing_saved(world, trainee):
+    from training.services import cohort_enrol
+
+    cohort = _cohort(world, datetime.date(2026, 3, 2))
+    cohort_enrol(cohort=cohort, candidates=[trainee], by=world.centre)
+    with pytest.raises(ValidationError) as exc:
+        result_record(
+            candidate=trainee,
+            course=course("CIV"),
+            score=Decimal(80),
+            attendance=Decimal(90),
+            cefr_level="",
+            assessed_on=datetime.date(2026, 3, 1),
+            by=world.centre,
+        )
+    assert exc.value.message_dict["assessed_on"] == [
+        "The assessment date cannot be before the cohort “Casa 2026-B” starts (02/03/2026)."
+    ]
+    assert not Result.objects.filter(candidate=trainee).exists()
+    # From the first day of the candidate's first cohort on, results are taken.
+    later = _cohort(world, datetime.date(2026, 5, 4), name="Casa 2026-C")
+    cohort_enrol(cohort=later, candidates=[trainee], by=world.centre)
+    result_record(
+        candidate=trainee,
+        course=course("CIV"),
+        score=Decimal(80),
+        attendance=Decimal(90),
+        cefr_level="",
+        assessed_on=datetime.date(2026, 3, 2),
+        by=world.centre,
+    )
+    assert Result.objects.filter(candidate=trainee).count() == 1
+
+
+def test_a_candidate_is_not_certified_before_their_cohort_starts(world, trainee):
+    from training.selectors import cohort_ministry_rows
+    from training.services import cohort_enrol
+
+    today = timezone.localdate()
+    started = _cohort(world, today - datetime.timedelta(days=100), name="Started")
+    upcoming = _cohort(world, today + datetime.timedelta(days=1), name="Upcoming")
+    cohort_enrol(cohort=started, candidates=[trainee], by=world.centre)
+    cohort_enrol(cohort=upcoming, candidates=[trainee], by=world.centre)
+    pass_everything(trainee)
+    with pytest.raises(DomainError) as exc:
+        candidate_certify(candidate=trainee, by=world.centre)
+    assert exc.value.message == (
+        f"The cohort “Upcoming” starts on {upcoming.starts_on:%d/%m/%Y}: "
+        "the candidate cannot be certified before."
+    )
+    trainee.refresh_from_db()
+    assert trainee.status == Candidate.Status.IN_TRAINING
+    assert not stage_history(obj=trainee).filter(to_stage="certified").exists()
+    # On the day the cohort starts, the certificate can be given: never dated before the start.
+    Cohort.objects.filter(pk=upcoming.pk).update(starts_on=today)
+    upcoming.refresh_from_db()
+    candidate_certify(candidate=trainee, by=world.centre)
+    [row] = cohort_ministry_rows(cohort=upcoming, scheme=current_scheme())
+    assert row[10] == row[14] == today.isoformat()  # data_inizio, data_certificazione

@@ -98,3 +98,50 @@ def test_candidate_reads_their_results_and_what_is_missing_in_arabic(world):
     # Their own seven results, nobody else's.
     assert {r.candidate for r in response.context["results"]} == {world.candidate_a}
     assert len(response.context["results"]) == 7
+
+
+def _enrol_in_cohort(world, candidate, starts_on, name="Casa 2026-B"):
+    import datetime
+
+    from training.services import cohort_create, cohort_enrol
+
+    cohort = cohort_create(
+        centre=world.centre_org,
+        data={"name": name, "starts_on": starts_on, "ends_on": starts_on + datetime.timedelta(90)},
+        by=world.centre,
+    )
+    cohort_enrol(cohort=cohort, candidates=[candidate], by=world.centre)
+    return cohort
+
+
+def test_a_result_dated_before_the_cohort_starts_is_refused_next_to_the_date(world, centre_client):
+    import datetime
+
+    _enrol_in_cohort(world, world.candidate_a, datetime.date(2026, 3, 2))
+    url = reverse("training:result_record", args=[world.candidate_a.pk])
+    course = centre_client.get(url).context["form"].fields["course"].queryset.get(code="CIV")
+    payload = {"course": course.pk, "score": "70", "attendance": "90", "assessed_on": "2026-03-01"}
+    response = centre_client.post(url, payload)
+    assert response.status_code == 200
+    message = "The assessment date cannot be before the cohort “Casa 2026-B” starts (02/03/2026)."
+    assert response.context["form"].errors["assessed_on"] == [message]
+    assert "Casa 2026-B" in response.content.decode()
+    assert not Result.objects.exists()
+
+
+def test_certify_button_explains_that_the_cohort_has_not_started(world, centre_client):
+    import datetime
+
+    from django.utils import timezone
+
+    candidate = CandidateFactory(training_centre=world.centre_org)
+    candidate_start_training(candidate=candidate, by=world.centre)
+    pass_everything(candidate)
+    start = timezone.localdate() + datetime.timedelta(days=7)
+    _enrol_in_cohort(world, candidate, start, name="Tomorrow's cohort")
+    page = centre_client.post(
+        reverse("training:certify", args=[candidate.pk]), follow=True
+    ).content.decode()
+    assert "cannot be certified before." in page and f"{start:%d/%m/%Y}" in page
+    candidate.refresh_from_db()
+    assert candidate.status == "in_training"

@@ -1,0 +1,64 @@
+"""Rules that every result follows, by hand or by file, checked row by row in a file import."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CandidateFactory
+from tests.training.test_imports import EIGHT_MODULES, csv_file, preview
+from thamm.exceptions import DomainError
+from training.imports import import_confirm
+from training.models import Result
+
+
+def _cohort_from(world, starts_on, candidates, name="Casa 2026-B"):
+    from training.services import cohort_create, cohort_enrol
+
+    cohort = cohort_create(
+        centre=world.centre_org,
+        data={"name": name, "starts_on": starts_on, "ends_on": starts_on + datetime.timedelta(90)},
+        by=world.centre,
+    )
+    cohort_enrol(cohort=cohort, candidates=candidates, by=world.centre)
+    return cohort
+
+
+def test_a_row_dated_before_the_cohort_starts_is_an_error_in_the_date_column(world):
+    _cohort_from(world, datetime.date(2026, 3, 2), [world.candidate_a])
+    ref = world.candidate_a.reference
+    job = preview(
+        world, csv_file(f"{ref},MEC-PLC,75,90,2026-03-02,", f"{ref},CIV,70,90,2026-03-01,")
+    )
+    assert job.status == "rejected" and job.totals["error"] == 1
+    [bad] = [r for r in job.rows if r["errors"]]
+    assert bad["line"] == 3
+    assert bad["errors"] == [
+        {
+            "column": "date",
+            "message": "The assessment date cannot be before the cohort “Casa 2026-B” starts "
+            "(02/03/2026).",
+        }
+    ]
+    with pytest.raises(DomainError):
+        import_confirm(job=job, user=world.centre)
+    assert not Result.objects.exists()
+
+
+def test_checking_the_cohort_start_costs_no_query_per_row(world, django_assert_max_num_queries):
+    candidates = CandidateFactory.create_batch(6, training_centre=world.centre_org)
+    _cohort_from(world, datetime.date(2026, 1, 12), candidates)
+
+    def queries(count):
+        lines = [
+            f"{c.reference},{code},70,90,2026-06-01,"
+            for c in candidates[:count]
+            for code in EIGHT_MODULES
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            job = preview(world, csv_file(*lines))
+        assert job.status == "previewed"
+        return len(captured)
+
+    assert queries(6) == queries(1)
