@@ -39,6 +39,10 @@ class RequireMFAMiddleware:
         match = request.resolver_match
         if match and match.url_name in MFA_SETUP_ALLOWED and not match.namespace:
             return None
-        if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+        # `has_totp` comes with the user (accounts.backends); else allauth asks the database.
+        has_totp = getattr(user, "has_totp", None)
+        if has_totp is None:
+            has_totp = is_mfa_enabled(user, [Authenticator.Type.TOTP])
+        if has_totp:
             return None
         return redirect("mfa_activate_totp")
