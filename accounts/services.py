@@ -23,7 +23,7 @@ from .selectors import (
     chamber_advisors,
     may_assign_advisors,
 )
-from .tasks import send_invitation_email
+from .tasks import send_existing_account_email, send_invitation_email
 
 # The invitee has no account yet, so no language of their own: the invitation is written in the
 # language their role uses first (DESIGN.md §10). Candidates' invitations come in French.
@@ -42,8 +42,12 @@ def invitation_create(
     """Invite `email` to `organisation`; returns the invitation and the one-time link.
 
     Rules: only an admin of that organisation invites colleagues (any staff member of a training
-    centre invites its candidates); an address that already has an account cannot be invited
-    (people belong to one organisation); one pending invitation per address.
+    centre invites its candidates); one pending invitation per address. An address that already
+    has an account cannot join (people belong to one organisation), but, as with allauth's
+    sign-up, the one inviting is not told so (the form would show who has an account): they get
+    a new address's answer, a pending invitation whose link was never kept (the link returned is
+    empty), and the account's owner is told by e-mail. A member of the inviting organisation
+    itself is named as such: its people see their colleagues anyway.
     """
     member_of_org = by.membership is not None and by.membership.organisation_id == organisation.pk
     if role == Invitation.Role.CANDIDATE:
@@ -56,8 +60,17 @@ def invitation_create(
         raise DomainError(_("Choose a valid role."))
     if role == Invitation.Role.CANDIDATE and organisation.kind != Organisation.Kind.TRAINING_CENTRE:
         raise DomainError(_("Only a training centre can invite candidates."))
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(_("This e-mail address already has an account on the portal."))
+    owner = (
+        User.objects.select_related("membership_row__organisation")
+        .filter(email__iexact=email)
+        .first()
+    )
+    if (
+        owner is not None
+        and owner.membership
+        and owner.membership.organisation_id == organisation.pk
+    ):
+        raise DomainError(_("This person is already a member of your organisation."))
     now = timezone.now()
     open_for_address = Invitation.objects.select_for_update().filter(
         email=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -82,6 +95,22 @@ def invitation_create(
             invitation.save()
     except IntegrityError as exc:  # another admin invited the same address at the same moment
         raise DomainError(_("This address already has a pending invitation.")) from exc
+    if owner is not None:
+        audit(
+            actor=by,
+            action="invitation.create",
+            target=invitation,
+            detail={"role": role, "existing_account_id": owner.pk},
+        )
+        transaction.on_commit(
+            lambda: send_existing_account_email.delay(
+                user_id=owner.pk,
+                organisation_id=organisation.pk,
+                base_url=base_url,
+                language=_owner_language(owner),
+            )
+        )
+        return invitation, ""
     link = base_url.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
     audit(actor=by, action="invitation.create", target=invitation, detail={"role": role})
     language = INVITATION_LANGUAGE.get(organisation.kind, get_language() or "")
@@ -91,6 +120,17 @@ def invitation_create(
         )
     )
     return invitation, link
+
+
+def _owner_language(user: User) -> str:
+    """The language an account's owner reads: their own, else the first one of their role."""
+    if user.language:
+        return user.language
+    if user.is_candidate:
+        return INVITATION_LANGUAGE[Organisation.Kind.TRAINING_CENTRE]
+    if user.membership is not None:
+        return INVITATION_LANGUAGE.get(user.membership.organisation.kind, "")
+    return ""
 
 
 def invitation_check(*, invitation: Invitation | None) -> Invitation:

@@ -4,13 +4,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, OrganisationUserObjectPermission
+from accounts.models import Invitation, Membership, OrganisationUserObjectPermission, User
 from accounts.selectors import companies_assisted_by, invitation_by_token
 from accounts.services import (
     advisor_assign,
     advisor_unassign,
     invitation_accept,
     invitation_create,
+    invitation_lock_for_signup,
     invitation_revoke,
 )
 from tests.factories import UserFactory, invitation_with_token, member
@@ -67,15 +68,7 @@ def test_admin_cannot_invite_into_another_organisation(world):
     assert not Invitation.objects.exists()
 
 
-def test_existing_account_and_pending_invitation_are_refused(world):
-    with pytest.raises(DomainError, match="already has an account"):
-        invitation_create(
-            organisation=world.company_org,
-            email="CENTRE@example.org",
-            role="staff",
-            by=world.company,
-            base_url=BASE,
-        )
+def test_pending_invitation_is_refused(world):
     invitation_create(
         organisation=world.company_org,
         email="x@example.org",
@@ -92,6 +85,88 @@ def test_existing_account_and_pending_invitation_are_refused(world):
             base_url=BASE,
         )
     assert Invitation.objects.count() == 1
+
+
+def test_inviting_an_address_that_has_an_account_tells_its_owner_and_nobody_else(
+    world, django_capture_on_commit_callbacks
+):
+    """The admin cannot learn which addresses have accounts: the answer is that of a new address
+    (a pending invitation, then "pending" for a second try); only the owner hears of it."""
+    world.company_org.name = "Orobica & Figli <Srl> {{ x }}"
+    world.company_org.save()
+    world.centre.language = "fr"
+    world.centre.save()
+    before = Membership.objects.values_list("organisation_id", "role").get(user=world.centre)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _link = invitation_create(
+            organisation=world.company_org,
+            email="CENTRE@example.org",
+            role="admin",
+            by=world.company,
+            base_url=BASE,
+        )
+    assert invitation.email == "centre@example.org" and invitation.is_pending
+    assert AuditEntry.objects.filter(action="invitation.create", target_id=str(invitation.pk))
+    # One e-mail, to the owner, in their language: no invitation link in it.
+    assert [m.to for m in mail.outbox] == [["centre@example.org"]]
+    message = mail.outbox[0]
+    assert "/invite/" not in message.body
+    assert "Orobica & Figli <Srl> {{ x }}" in message.body and "&amp;" not in message.body
+    assert BASE + "accounts/login/" in message.body
+    assert BASE + "accounts/password/reset/" in message.body
+    from django.utils import translation
+
+    with translation.override("fr"):
+        french = translation.gettext("Forgot your password?")
+    assert french != "Forgot your password?"
+    assert french + "\n" + BASE + "accounts/password/reset/" in message.body
+    # Nothing changed for the account: same organisation and role, no new login.
+    assert (
+        Membership.objects.values_list("organisation_id", "role").get(user=world.centre) == before
+    )
+    assert User.objects.filter(email__iexact="centre@example.org").count() == 1
+    # A second try answers as it would for a new address with a pending invitation.
+    with pytest.raises(DomainError, match="pending invitation"):
+        invitation_create(
+            organisation=world.company_org,
+            email="centre@example.org",
+            role="staff",
+            by=world.company,
+            base_url=BASE,
+        )
+
+
+def test_the_invitation_row_for_an_address_with_an_account_cannot_be_used(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, link = invitation_create(
+            organisation=world.company_org,
+            email=world.centre.email,
+            role="admin",
+            by=world.company,
+            base_url=BASE,
+        )
+    assert link == ""  # the token was never kept: no one, the admin included, has a working link
+    with pytest.raises(DomainError, match="already has an account"):
+        invitation_lock_for_signup(invitation_id=invitation.pk)
+    with pytest.raises(DomainError, match="already belongs to an organisation"):
+        invitation_accept(invitation_id=invitation.pk, user=world.centre)
+    assert Membership.objects.get(user=world.centre).organisation == world.centre_org
+
+
+def test_inviting_a_member_of_ones_own_organisation_says_so(world):
+    """The admin sees their own members anyway: nothing to hide, and no e-mail to send."""
+    colleague = member("company", organisation=world.company_org, role="staff")
+    with pytest.raises(DomainError, match="already a member of your organisation"):
+        invitation_create(
+            organisation=world.company_org,
+            email=colleague.email.upper(),
+            role="admin",
+            by=world.company,
+            base_url=BASE,
+        )
+    assert not Invitation.objects.exists() and not mail.outbox
 
 
 def test_only_training_centres_invite_candidates(world):

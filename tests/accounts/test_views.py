@@ -276,6 +276,11 @@ def test_signup_is_closed_without_an_invitation(db):
     assert "Inscriptions fermées" in response.content.decode()
 
 
+def test_closed_signup_page_points_companies_to_their_own_sign_up(db):
+    page = Client(headers=EN).get(reverse("account_signup")).content.decode()
+    assert 'href="/companies/signup/"' in page and "by invitation" in page
+
+
 def test_repeated_signup_email_creates_no_second_account(world):
     invitation, token = invitation_with_token(
         organisation=world.company_org, email="dup@example.org"
@@ -303,15 +308,55 @@ def test_repeated_signup_email_creates_no_second_account(world):
     assert not Membership.objects.filter(user__email="dup@example.org").exists()
 
 
-def test_admin_sees_a_clear_error_for_an_address_already_registered(world):
+def test_invitation_form_answers_alike_for_a_new_address_and_one_that_has_an_account(
+    world, django_capture_on_commit_callbacks
+):
+    """An organisation admin cannot use the form to find out who has an account on the portal."""
     client = Client(headers=EN)
     client.force_login(world.company)
-    response = client.post(
-        reverse("accounts:invitation_list"), {"email": world.centre.email, "role": "staff"}
-    )
-    assert response.status_code == 200
-    assert "already has an account" in response.content.decode()
-    assert not Invitation.objects.exists()
+    for email in ("newcomer@example.org", world.centre.email):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("accounts:invitation_list"), {"email": email, "role": "staff"}, follow=True
+            )
+        assert response.redirect_chain == [(reverse("accounts:invitation_list"), 302)]
+        page = response.content.decode()
+        assert f"Invitation sent to {email}." in page
+        assert "already has an account" not in page
+    rows = Invitation.objects.filter(organisation=world.company_org)
+    assert sorted((i.email, i.status) for i in rows) == [
+        ("centre@example.org", "pending"),
+        ("newcomer@example.org", "pending"),
+    ]
+    # The newcomer got a link; the account's owner was told, and keeps their organisation.
+    assert [m.to for m in mail.outbox] == [["newcomer@example.org"], ["centre@example.org"]]
+    assert "/invite/" in mail.outbox[0].body and "/invite/" not in mail.outbox[1].body
+    assert world.company_org.name in mail.outbox[1].body
+    assert Membership.objects.get(user=world.centre).organisation == world.centre_org
+
+
+def test_centre_inviting_a_candidate_whose_address_has_an_account_learns_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    from candidates.models import Candidate
+    from tests.factories import CandidateFactory
+
+    record = CandidateFactory(training_centre=world.centre_org, email=world.company.email)
+    client = Client(headers=EN)
+    client.force_login(world.centre)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("candidates:invite", args=[record.pk]), follow=True)
+    page = response.content.decode()
+    assert f"Invitation sent to {world.company.email}." in page
+    assert "already has an account" not in page
+    assert [m.to for m in mail.outbox] == [[world.company.email]]
+    assert "/invite/" not in mail.outbox[0].body
+    assert world.centre_org.name in mail.outbox[0].body
+    # The company user's account is untouched and not linked to the candidate record.
+    assert Candidate.objects.get(pk=record.pk).user_id is None
+    company_user = User.objects.get(pk=world.company.pk)
+    assert not company_user.is_candidate
+    assert company_user.membership.organisation == world.company_org
 
 
 def test_invitation_form_reports_bad_address_in_italian(world):
