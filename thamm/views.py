@@ -1,3 +1,4 @@
+import functools
 import logging
 
 from django.conf import settings
@@ -25,6 +26,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, context["template"], context)
 
 
+@functools.lru_cache(maxsize=4)
+def _redis_client(url: str):
+    """One client (and connection pool) per process and URL, not one per probe."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2)
+
+
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -40,9 +49,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = "error"
     if settings.REDIS_URL:
         try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            _redis_client(settings.REDIS_URL).ping()
             checks["redis"] = "ok"
         except Exception:
             logger.exception("healthz: Redis check failed")
