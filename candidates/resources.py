@@ -74,6 +74,32 @@ class PhoneWidget(widgets.Widget):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# django-import-export's own widgets raise English messages (its DateWidget's is not even marked
+# for translation, and its Arabic catalogue is nearly empty): every widget that can refuse a value
+# is the project's, with a message from our catalogues.
+class IsoDateWidget(widgets.DateWidget):
+    """A date as the template writes it (2026-06-30); a date cell of a spreadsheet too."""
+
+    def __init__(self):
+        super().__init__("%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(str(value or "").strip(), row, **kwargs)
+        except ValueError:
+            raise ValueError(_("Enter a valid date.")) from None
+
+
+class WholeNumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if not (text.isdecimal() and len(text) <= 4):
+            raise ValueError(_("Enter a whole number."))
+        return int(text)
+
+
 class UpperWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         return str(value or "").strip().upper()
@@ -83,17 +109,17 @@ class CandidateResource(resources.ModelResource):
     date_of_birth = fields.Field(
         attribute="date_of_birth",
         column_name="date_of_birth",
-        widget=widgets.DateWidget("%Y-%m-%d"),
+        widget=IsoDateWidget(),
     )
     passport_expiry = fields.Field(
         attribute="passport_expiry",
         column_name="passport_expiry",
-        widget=widgets.DateWidget("%Y-%m-%d"),
+        widget=IsoDateWidget(),
     )
     earliest_start = fields.Field(
         attribute="earliest_start",
         column_name="earliest_start",
-        widget=widgets.DateWidget("%Y-%m-%d"),
+        widget=IsoDateWidget(),
     )
     cin = fields.Field(attribute="cin", column_name="cin", widget=UpperWidget())
     passport_number = fields.Field(
@@ -101,7 +127,7 @@ class CandidateResource(resources.ModelResource):
     )
     phone = fields.Field(attribute="phone", column_name="phone", widget=PhoneWidget())
     years_experience = fields.Field(
-        attribute="years_experience", column_name="years_experience", widget=widgets.IntegerWidget()
+        attribute="years_experience", column_name="years_experience", widget=WholeNumberWidget()
     )
 
     class Meta:

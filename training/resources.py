@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from candidates.models import Candidate
+from candidates.resources import IsoDateWidget
 from thamm.models import Scheme
 
 from .models import Course, Enrolment, Result
@@ -97,9 +98,7 @@ class ResultResource(resources.ModelResource):
     attendance = fields.Field(
         attribute="attendance", column_name="attendance", widget=AttendanceWidget(required=True)
     )
-    assessed_on = fields.Field(
-        attribute="assessed_on", column_name="date", widget=widgets.DateWidget("%Y-%m-%d")
-    )
+    assessed_on = fields.Field(attribute="assessed_on", column_name="date", widget=IsoDateWidget())
     cefr_level = fields.Field(
         attribute="cefr_level", column_name="cefr_level", widget=LevelWidget()
     )

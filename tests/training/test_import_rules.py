@@ -62,3 +62,37 @@ def test_checking_the_cohort_start_costs_no_query_per_row(world, django_assert_m
         return len(captured)
 
     assert queries(6) == queries(1)
+
+
+def _page_of_upload(world, language, url_name, upload):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(headers={"accept-language": language})
+    client.force_login(world.centre)
+    response = client.post(reverse(url_name), {"file": upload}, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_bad_date_or_number_in_a_results_file_is_explained_in_the_readers_language(
+    world, language
+):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    ref = world.candidate_a.reference
+    page = _page_of_upload(
+        world,
+        language,
+        "training:results_import",
+        csv_file(f"{ref},MEC-PLC,75,90,30/06/2026,", f"{ref},CIV,beaucoup,90,2026-06-01,"),
+    )
+    for english in ("Enter a valid date.", "Enter a number."):
+        with translation.override(language):
+            translated = translation.gettext(english)
+        assert translated != english
+        assert escape(translated) in page
+        assert english not in page
+    assert "could not be parsed" not in page
