@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import ChamberProvince
+
 from .models import Invitation, Membership, Organisation, OrganisationUserObjectPermission, User
 
 
@@ -9,6 +11,13 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
+
+
+class ChamberProvinceInline(admin.TabularInline):
+    """The provinces of a chamber's area: companies producing there are pointed to it."""
+
+    model = ChamberProvince
+    extra = 0
 
 
 @admin.register(User)
@@ -33,6 +42,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.kind == Organisation.Kind.CHAMBER:
+            return [MembershipInline, ChamberProvinceInline]
+        return self.inlines
 
 
 @admin.register(Invitation)

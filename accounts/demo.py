@@ -12,7 +12,9 @@ DEMO_PASSWORD = "thamm-demo-2026"
 
 # Fixed TOTP secrets so that a person (or the browser tests) can compute the codes.
 IOM_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-CHAMBER_TOTP_SECRET = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"
+CHAMBER_TOTP_SECRET = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"  # the Bergamo advisor
+MODENA_TOTP_SECRET = "ORUGC3LNFVWW6ZDFNZQS2YLEOZUXG33S"
+VICENZA_TOTP_SECRET = "ORUGC3LNFV3GSY3FNZ5GCLLBMR3GS43P"
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,15 @@ class DemoLogin:
 ORGANISATIONS = [
     # (kind, name, city, country)
     (Organisation.Kind.IOM, "IOM Italy — THAMM Plus coordination", "Roma", "IT"),
+    # The chambers are those of the data migration (companies 0007), named as it names them.
     (
         Organisation.Kind.CHAMBER,
         "Camera di Commercio di Bergamo — Bergamo Sviluppo",
         "Bergamo",
         "IT",
     ),
+    (Organisation.Kind.CHAMBER, "Camera di Commercio di Modena", "Modena", "IT"),
+    (Organisation.Kind.CHAMBER, "Camera di Commercio di Vicenza", "Vicenza", "IT"),
     (
         Organisation.Kind.TRAINING_CENTRE,
         "OFPPT — Centre de formation de Casablanca",
@@ -56,17 +61,33 @@ USERS = [
         CHAMBER_TOTP_SECRET,
     ),
     (
+        "advisor@modena.thamm.example",
+        "Elisa Malagoli",
+        ORGANISATIONS[2][1],
+        "admin",
+        False,
+        MODENA_TOTP_SECRET,
+    ),
+    (
+        "advisor@vicenza.thamm.example",
+        "Stefano Dalla Valle",
+        ORGANISATIONS[3][1],
+        "admin",
+        False,
+        VICENZA_TOTP_SECRET,
+    ),
+    (
         "staff@casablanca.thamm.example",
         "Samira El Idrissi",
-        ORGANISATIONS[2][1],
+        ORGANISATIONS[4][1],
         "admin",
         False,
         "",
     ),
-    ("staff@tanger.thamm.example", "Youssef Benali", ORGANISATIONS[3][1], "admin", False, ""),
-    ("hr@orobica.thamm.example", "Laura Bonetti", ORGANISATIONS[4][1], "admin", False, ""),
-    ("hr@emiliane.thamm.example", "Paolo Ferri", ORGANISATIONS[5][1], "admin", False, ""),
-    ("hr@venetarobotica.thamm.example", "Chiara Zanon", ORGANISATIONS[6][1], "admin", False, ""),
+    ("staff@tanger.thamm.example", "Youssef Benali", ORGANISATIONS[5][1], "admin", False, ""),
+    ("hr@orobica.thamm.example", "Laura Bonetti", ORGANISATIONS[6][1], "admin", False, ""),
+    ("hr@emiliane.thamm.example", "Paolo Ferri", ORGANISATIONS[7][1], "admin", False, ""),
+    ("hr@venetarobotica.thamm.example", "Chiara Zanon", ORGANISATIONS[8][1], "admin", False, ""),
     ("candidate@thamm.example", "Amine Tazi", None, "", False, ""),
 ]
 
@@ -107,5 +128,5 @@ def seed() -> list[DemoLogin]:
             TOTP.activate(user, totp_secret)
         label = ROLE_OF_KIND[orgs[org_name].kind] if org_name else "candidate"
         logins.append(DemoLogin(label, email, org_name or "—", totp_secret))
-    # The Bergamo advisor's companies are assigned with the company profiles (companies/demo.py).
+    # The advisors' companies are assigned with the company profiles (companies/demo.py).
     return logins

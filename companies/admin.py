@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Attestation,
+    ChamberProvince,
     Company,
     EmployerPaysStatement,
     ProductionUnit,
@@ -78,3 +79,12 @@ class AttestationAdmin(admin.ModelAdmin):
 @admin.register(RegionalBody)
 class RegionalBodyAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "scheme"]
+
+
+@admin.register(ChamberProvince)
+class ChamberProvinceAdmin(admin.ModelAdmin):
+    # Which chamber of commerce a company producing in each province is pointed to.
+    list_display = ["province", "chamber"]
+    list_filter = ["chamber"]
+    list_select_related = ["chamber"]
+    search_fields = ["province", "chamber__name"]

@@ -30,8 +30,13 @@ from .services import (
 )
 
 IOM_EMAIL = "iom@thamm.example"
-ADVISOR_EMAIL = "advisor@bergamo.thamm.example"
-BERGAMO = "IT-BG"
+# The demo's chamber advisors (accounts/demo.py), by the province of their chamber: each assists
+# the demo companies with a unit there, which name that chamber.
+ADVISORS = {
+    "IT-BG": "advisor@bergamo.thamm.example",
+    "IT-MO": "advisor@modena.thamm.example",
+    "IT-VI": "advisor@vicenza.thamm.example",
+}
 UNIONCAMERE = "Unioncamere Lombardia"
 VENETO_LAVORO = "Veneto Lavoro"
 ER_AGENCY = "Agenzia regionale per il lavoro dell'Emilia-Romagna"
@@ -65,8 +70,9 @@ class DemoCompany:
     reason: str = ""  # why it is suspended
 
     @property
-    def bergamo_area(self) -> bool:
-        return any(province == BERGAMO for _a, _c, province in self.units)
+    def advisor_province(self) -> str | None:
+        """The province of the demo chamber whose area it is in, if any (its first such unit)."""
+        return next((p for _a, _c, p in self.units if p in ADVISORS), None)
 
 
 COMPANIES = [
@@ -110,7 +116,7 @@ COMPANIES = [
         "venetarobotica@pec.example.it",
         (VENETO_LAVORO, 20, "VL-THAMM-0087"),
     ),
-    # Companies without logins: IOM and the Bergamo advisor act for them.
+    # Companies without logins: IOM and the advisors act for them.
     DemoCompany(
         "Officine Brembane S.r.l.",
         3012004,
@@ -481,7 +487,7 @@ class Summary:
         )
 
 
-def _company(spec: DemoCompany, *, chamber: Organisation, today: datetime.date) -> Company:
+def _company(spec: DemoCompany, *, chamber: Organisation | None, today: datetime.date) -> Company:
     """The company's organisation and profile; a profile field already filled is left alone."""
     organisation, _created = Organisation.objects.get_or_create(
         kind=Organisation.Kind.COMPANY,
@@ -500,7 +506,7 @@ def _company(spec: DemoCompany, *, chamber: Organisation, today: datetime.date) 
         "contact_name": spec.contact[0],
         "contact_email": spec.contact[1],
         "contact_phone": spec.contact[2],
-        "chamber": chamber if spec.bergamo_area else None,
+        "chamber": chamber,
     }
     if spec.interest:
         body, days_ago, reference = spec.interest
@@ -593,17 +599,21 @@ def seed() -> Summary:
     """Create the demo companies, units and vacancies that are missing, and bring each company
     forward to its demo verification state; returns what the portal then holds."""
     iom = User.objects.get(email=IOM_EMAIL)
-    advisor = User.objects.get(email=ADVISOR_EMAIL)
-    chamber = advisor.membership.organisation
+    advisors = {
+        province: User.objects.select_related("membership_row__organisation").get(email=email)
+        for province, email in ADVISORS.items()
+    }
     today = timezone.localdate()
     statement = current_statement()
     for spec in COMPANIES:
+        advisor = advisors.get(spec.advisor_province)
+        chamber = advisor.membership.organisation if advisor else None
         company = _company(spec, chamber=chamber, today=today)
-        if spec.bergamo_area:
+        if advisor:
             _assign(advisor=advisor, company=company, by=iom)
         admin = _admin(company)
         # Who fills in the forms: the company itself, else its chamber advisor, else IOM.
-        actor = admin or (advisor if spec.bergamo_area else iom)
+        actor = admin or advisor or iom
         for address, comune, province in spec.units:
             if not company.units.filter(address=address, comune=comune).exists():
                 unit_add(

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import iva
 
@@ -13,7 +14,7 @@ from thamm.scheme import italian_provinces
 from training.selectors import technical_modules
 
 from .models import NAME_TAKEN, Company, ProductionUnit, RegionalBody, Vacancy
-from .selectors import PROFILE_REQUIRED, company_name_taken
+from .selectors import PROFILE_REQUIRED, chamber_suggestion, company_name_taken
 from .services import PROFILE_FIELDS, VACANCY_FIELDS, company_register
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -119,6 +120,28 @@ class CompanyProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _require_profile_fields(self)
         self.fields["interest_body"].queryset = RegionalBody.objects.filter(scheme__is_current=True)
+        self._suggest_chamber()
+
+    def _suggest_chamber(self) -> None:
+        """The chamber of the area where the company produces: pre-selected while the company
+        names none, pointed out when it names another."""
+        suggestion = chamber_suggestion(company=self.instance)
+        if suggestion is None or suggestion.pk == self.instance.chamber_id:
+            return
+        if self.instance.chamber_id is None:
+            self.initial["chamber"] = suggestion.pk
+            sentence = _(
+                "Pre-selected for the provinces of the company's production units: %(chamber)s."
+            )
+        else:
+            sentence = _(
+                "Suggested for the provinces of the company's production units: %(chamber)s."
+            )
+        field = self.fields["chamber"]
+        # Help texts are shown as HTML: the chamber's name (admin data) is escaped.
+        field.help_text = format_html(
+            "{} {}", field.help_text, sentence % {"chamber": suggestion.name}
+        )
 
     def _post_clean(self):
         # The service validates and saves; the form only parses (no instance mutation here).

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from thamm.models import Scheme, TenantOwned, TimeStampedModel, VersionedText
-from thamm.scheme import province_region
+from thamm.scheme import italian_provinces, province_region
 
 # Said at sign-up, whichever check finds it (form, service, database).
 PARTITA_IVA_TAKEN = _(
@@ -57,6 +57,46 @@ class RegionalBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """Every Italian province, as its code (pycountry's, e.g. IT-MO) and "Modena (MO)"."""
+    return [
+        (code, f"{name} ({code.removeprefix('IT-')})") for code, name, _r in italian_provinces()
+    ]
+
+
+class ChamberProvince(models.Model):
+    """A province in the area of a chamber of commerce (its circoscrizione): data IOM keeps in the
+    admin, loaded for Lombardia, Emilia-Romagna and Veneto. A province belongs to one chamber; a
+    company's units say which chamber to suggest to it."""
+
+    chamber = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("chamber of commerce"),
+        on_delete=models.CASCADE,
+        related_name="provinces",
+        limit_choices_to={"kind": "chamber"},
+    )
+    province = models.CharField(
+        _("province"),
+        max_length=6,
+        unique=True,
+        choices=province_choices,
+        error_messages={"unique": _("This province is already in another chamber's area.")},
+    )
+
+    class Meta:
+        verbose_name = _("province of a chamber of commerce")
+        verbose_name_plural = _("provinces of the chambers of commerce")
+        ordering = ["province"]
+
+    def __str__(self) -> str:
+        return f"{self.get_province_display()} — {self.chamber}"
+
+    def clean(self) -> None:
+        if self.chamber_id and self.chamber.kind != "chamber":
+            raise ValidationError({"chamber": _("Choose a chamber of commerce.")})
 
 
 class Company(TenantOwned, TimeStampedModel):

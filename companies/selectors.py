@@ -7,6 +7,7 @@ user (DESIGN.md §3):
 - training centres and candidates see none of this.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -20,7 +21,14 @@ from thamm.scheme import current_scheme
 from thamm.scoping import get_visible_or_404
 from thamm.stages import labelled_history
 
-from .models import Attestation, Company, EmployerPaysStatement, ProductionUnit, Vacancy
+from .models import (
+    Attestation,
+    ChamberProvince,
+    Company,
+    EmployerPaysStatement,
+    ProductionUnit,
+    Vacancy,
+)
 
 
 def company_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
@@ -74,6 +82,30 @@ def company_history(*, user: User, company: Company):
 
 def unit_list(*, user: User, company: Company) -> QuerySet[ProductionUnit]:
     return ProductionUnit.objects.filter(company__in=company_list(user=user).filter(pk=company.pk))
+
+
+def chamber_suggestion(*, company: Company) -> Organisation | None:
+    """The chamber of commerce to suggest to a company: the one whose area holds most of its
+    production units (a tie: the one of the unit declared first). None without a unit in a
+    chamber's area. Two queries whatever the number of units."""
+    provinces = list(
+        ProductionUnit.objects.filter(company=company)
+        .order_by("created_at", "pk")
+        .values_list("province", flat=True)
+    )
+    if not provinces:
+        return None
+    covering = {
+        row.province: row.chamber
+        for row in ChamberProvince.objects.filter(
+            province__in=set(provinces), chamber__kind=Organisation.Kind.CHAMBER
+        ).select_related("chamber")
+    }
+    chambers = [covering[province] for province in provinces if province in covering]
+    if not chambers:
+        return None
+    units = Counter(chamber.pk for chamber in chambers)
+    return max(chambers, key=lambda chamber: units[chamber.pk])  # the first of the most
 
 
 def current_statement_or_none() -> EmployerPaysStatement | None:

@@ -913,5 +913,6 @@ def test_admin_object_pages_are_for_iom_superusers_only(world):
         "companies.EmployerPaysStatement",
         "companies.Attestation",
         "companies.RegionalBody",
+        "companies.ChamberProvince",
     } <= checked, checked
     assert len(checked) >= 15, checked

@@ -3,6 +3,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -60,7 +61,9 @@ def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(db):
 def test_seed_demo_has_the_scheme_partners(db):
     _seed()
     kinds = {k: Organisation.objects.filter(kind=k).count() for k in Organisation.Kind.values}
-    assert kinds == {"iom": 1, "chamber": 1, "training_centre": 2, "company": 12}
+    # The chambers are the 17 of the scheme's regions (companies migration 0007), none made twice.
+    assert kinds == {"iom": 1, "chamber": 17, "training_centre": 2, "company": 12}
+    assert Organisation.objects.filter(kind="chamber", name__icontains="Bergamo").count() == 1
     advisor = User.objects.get(email="advisor@bergamo.thamm.example")
     assert {c.city for c in companies_assisted_by(user=advisor)} == {
         "Bergamo",
@@ -156,6 +159,29 @@ def test_the_bergamo_advisor_sees_exactly_the_bergamo_area_companies(db):
     assert len(bergamo_area) >= 3
     assert seen == bergamo_area
     assert set(Company.objects.filter(chamber=advisor.organisation)) == bergamo_area
+
+
+@pytest.mark.parametrize(
+    "email,province,companies",
+    [
+        ("advisor@modena.thamm.example", "IT-MO", {"Automazioni Emiliane S.p.A."}),
+        ("advisor@vicenza.thamm.example", "IT-VI", {"Veneta Robotica S.r.l."}),
+    ],
+)
+def test_the_emilia_and_veneto_advisors_assist_the_demo_companies_of_their_chambers_area(
+    db, email, province, companies
+):
+    output = _seed()
+    advisor = User.objects.get(email=email)
+    assert advisor.role == "chamber" and advisor.is_org_admin
+    assert Authenticator.objects.filter(user=advisor, type=Authenticator.Type.TOTP).exists()
+    line = output[output.index(email) :].splitlines()[1]
+    assert "TOTP secret" in line  # printed with the login
+    chamber = advisor.organisation
+    assert province in chamber.provinces.values_list("province", flat=True)
+    assert {c.legal_name for c in company_list(user=advisor)} == companies
+    assert {c.legal_name for c in Company.objects.filter(chamber=chamber)} == companies
+    assert all(c.units.filter(province=province).exists() for c in company_list(user=advisor))
 
 
 def test_the_orobica_login_company_is_verified_signed_and_publishing(db):
