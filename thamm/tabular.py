@@ -2,11 +2,19 @@
 
 Used by every import (results, candidates) and export. A file is judged by its content, never by
 its name: XLSX is a zip archive (read with openpyxl, which parses its XML with defusedxml), CSV is
-UTF-8 text. Limits keep a hostile or broken file from exhausting memory or time.
+UTF-8 text. Limits keep a hostile or broken file from exhausting memory or time:
+
+- a web request reads only small files (`needs_worker` says which, from sizes alone, parsing
+  nothing); anything larger is read by a Celery worker, so no upload can hold a web process;
+- before openpyxl parses a workbook, its XML is streamed once and its cells and rows counted
+  (`_scan_xlsx`): a sheet of millions of empty cells is refused in a fraction of a second,
+  before anything slow runs;
+- every row of the sheet is read, whatever its `<dimension>` element declares.
 """
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -20,10 +28,17 @@ MAX_ROWS = 20_000
 MAX_SCANNED_ROWS = 200_000
 # An XLSX whose content would unpack to more than this is refused (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Cells a workbook may hold, empty (formatted) ones included, and shared strings: 20,000 rows of
+# 50 columns. Counted before parsing; openpyxl takes about 5 s of a worker for a million.
+MAX_CELLS = 1_000_000
 # Columns read from a sheet: openpyxl pads each row to the sheet's last used column, which a
 # hostile file puts at XFD (16,384 columns); nothing we import has more than a few dozen.
 MAX_COLUMNS = 60
+# Files a web request may read itself (a few hundred rows); larger ones go to a worker.
+SYNC_CSV_BYTES = 256 * 1024
+SYNC_XLSX_UNPACKED_BYTES = 2 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -43,15 +58,47 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_table(upload) -> Table:
-    """Read an uploaded CSV or XLSX; raise DomainError with a message for the person uploading."""
+def _check_size(upload) -> None:
     if upload.size > MAX_UPLOAD_BYTES:
         raise DomainError(_("The file is larger than 5 MB."))
     if upload.size == 0:
         raise DomainError(_("The file is empty."))
+
+
+def _is_xlsx(upload) -> bool:
     head = upload.read(4)
     upload.seek(0)
-    table = _read_xlsx(upload) if head == b"PK\x03\x04" else _read_csv(upload)
+    return head == XLSX_MAGIC
+
+
+def _unpacked_size(upload) -> int:
+    """The size an XLSX unpacks to, from the archive's directory (nothing is decompressed)."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DomainError(_("This is not a CSV or XLSX file.")) from exc
+    finally:
+        upload.seek(0)
+    if size > MAX_UNPACKED_BYTES:
+        raise DomainError(_("The spreadsheet is too large once unpacked."))
+    return size
+
+
+def needs_worker(upload) -> bool:
+    """Whether this upload is too big to be read within a web request. Judged from sizes only
+    (the upload's, and the zip directory's for an XLSX): nothing is parsed. Raises DomainError for
+    a file refused on size alone."""
+    _check_size(upload)
+    if _is_xlsx(upload):
+        return _unpacked_size(upload) > SYNC_XLSX_UNPACKED_BYTES
+    return upload.size > SYNC_CSV_BYTES
+
+
+def read_table(upload) -> Table:
+    """Read an uploaded CSV or XLSX; raise DomainError with a message for the person uploading."""
+    _check_size(upload)
+    table = _read_xlsx(upload) if _is_xlsx(upload) else _read_csv(upload)
     if not table.headers:
         raise DomainError(_("The file is empty."))
     if not table.rows:
@@ -98,29 +145,109 @@ def _read_csv(upload) -> Table:
     return Table(headers, rows, numbers)
 
 
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?(worksheet|sst)[\s>/]")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+
+
+@dataclass
+class _Counts:
+    cells: int = 0  # <c> elements in worksheets, and <si> in shared strings
+    rows: int = 0  # the highest row number a worksheet reaches
+
+
+def _tokens(name: bytes) -> tuple[bytes, ...]:
+    """The ways an element's start tag can begin: `<c r=…`, `<c>`, `<c/>`, a line break."""
+    return tuple(b"<" + name + end for end in (b" ", b">", b"/", b"\n", b"\r", b"\t"))
+
+
+def _count(data: bytes, tokens: tuple[bytes, ...]) -> int:
+    return sum(data.count(token) for token in tokens)
+
+
+def _scan_part(stream, counts: _Counts) -> None:
+    """Stream one XML part of the workbook and count its cells and rows, without parsing it:
+    decompressing and counting bytes is some fifty times faster than openpyxl's parse."""
+    head = stream.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        # UTF-16 XML would hide its elements from the byte counts; no spreadsheet writes it.
+        raise DomainError(_("This is not a CSV or XLSX file."))
+    root = _ROOT.search(head)
+    if root is None:
+        return  # not a worksheet nor the shared strings: holds no cells
+    prefix = root.group(1) or b""
+    if root.group(2) == b"sst":
+        tokens = _tokens(prefix + b"si")
+        row_tokens: tuple[bytes, ...] = ()
+    else:
+        tokens = _tokens(prefix + b"c")
+        row_tokens = _tokens(prefix + b"row")
+    rows, last_row = 0, 0
+    tail, chunk = b"", head
+    while chunk:
+        data = tail + chunk
+        # A token that lay wholly in the tail was counted with the previous chunk.
+        counts.cells += _count(data, tokens) - _count(tail, tokens)
+        if row_tokens:
+            rows += _count(data, row_tokens) - _count(tail, row_tokens)
+            start = max(data.rfind(token) for token in row_tokens)
+            if start >= 0:
+                number = _ROW_NUMBER.search(data, start, start + 300)
+                if number:
+                    last_row = max(last_row, int(number.group(1)))
+        if counts.cells > MAX_CELLS:
+            raise DomainError(
+                _(
+                    "The spreadsheet holds more than %(max)s cells, most of them probably empty: "
+                    "delete the empty rows and columns around your data (or save it as CSV) and "
+                    "upload it again."
+                )
+                % {"max": f"{MAX_CELLS:,}"}
+            )
+        tail, chunk = data[-16:], stream.read(1024 * 1024)
+    counts.rows = max(counts.rows, rows, last_row)
+
+
+def _scan_xlsx(upload) -> _Counts:
+    """Count every part's cells (wherever the workbook keeps its sheets) before openpyxl parses
+    anything: openpyxl itself reads a whole sheet at load time when it has no <dimension>."""
+    _unpacked_size(upload)
+    counts = _Counts()
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            # Every part, whatever its name: the workbook's relations may put a sheet anywhere.
+            for info in archive.infolist():
+                with archive.open(info) as stream:
+                    _scan_part(stream, counts)
+    except DomainError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise DomainError(_("This is not a CSV or XLSX file.")) from exc
+    finally:
+        upload.seek(0)
+    if counts.rows > MAX_SCANNED_ROWS:
+        raise DomainError(
+            _(
+                "The sheet's rows run to row %(rows)s, most of them empty: delete the empty "
+                "rows below your data and upload it again."
+            )
+            % {"rows": f"{counts.rows:,}"}
+        )
+    return counts
+
+
 def _read_xlsx(upload) -> Table:
     from openpyxl import load_workbook
 
+    _scan_xlsx(upload)
     try:
-        with zipfile.ZipFile(upload) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise DomainError(_("The spreadsheet is too large once unpacked."))
-        upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except DomainError:
-        raise
     except Exception as exc:  # a broken or disguised archive: openpyxl raises many kinds
         raise DomainError(_("This is not a CSV or XLSX file.")) from exc
     try:
         sheet = workbook.worksheets[0]
-        if (sheet.max_row or 0) > MAX_SCANNED_ROWS:
-            raise DomainError(
-                _(
-                    "The sheet's rows run to row %(rows)s, most of them empty: delete the empty "
-                    "rows below your data and upload it again."
-                )
-                % {"rows": f"{sheet.max_row:,}"}
-            )
+        # The <dimension> element is the writer's claim, not the truth: a sheet that declares
+        # A1:F2 may hold more rows, and every one of them is read.
+        sheet.reset_dimensions()
         headers: list[str] = []
         rows, numbers = [], []
         rows_iter = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)

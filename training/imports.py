@@ -4,13 +4,21 @@ of it or nothing.
 Rules: the file is read by content (thamm.tabular); its columns must be exactly the template's; rows
 are checked by the django-import-export resource in a transaction that is always rolled back for a
 preview, and rolled back for a confirmation too if any row fails (all-or-nothing).
+
+A web request reads only a small file; a larger one is kept as sent and read, checked and
+imported by a worker (`thamm.tabular.needs_worker`). The check notes the state of every record a
+row would change (its `updated_at`); a confirmation first compares it, under a row lock, and if a
+record changed meanwhile (a result typed by hand, say) it imports nothing, checks the file again
+and asks for a new confirmation, instead of overwriting the change or importing totals the
+preview did not show.
 """
 
+import hashlib
 import json
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,15 +28,16 @@ from tablib import Dataset
 from accounts.models import Organisation, Role, User
 from accounts.services import INVITATION_LANGUAGE
 from candidates import resources as candidate_resources
+from candidates.models import Candidate
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.jobs import job_create, job_progress, job_update
 from thamm.models import Job
 from thamm.scheme import current_scheme
-from thamm.tabular import Table, read_table
+from thamm.tabular import Table, needs_worker, read_table
 
 from . import resources as result_resources
-from .models import FileImport
+from .models import FileImport, Result
 from .tasks import check_results_file, import_results_file
 
 logger = logging.getLogger(__name__)
@@ -54,8 +63,59 @@ def _describe_candidate(values: dict) -> str:
     return f"{name} · {values.get('cin', '').upper()}"
 
 
-# What each kind of file is made of: its columns, the resource that reads its rows, and how a row
-# is named in the preview.
+def _key(row: list[str], index: int) -> str:
+    """A row's value in a column, as the resources compare it (a short row has none)."""
+    return str(row[index] if index < len(row) else "").strip().upper()
+
+
+def _digest(values) -> str:
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+
+def _result_states(table: Table, centre_id: int, *, lock: bool) -> dict[int, str | None]:
+    """Per line, what the result it names holds now (None: no result yet)."""
+    results = Result.objects.filter(candidate__training_centre_id=centre_id)
+    if lock:
+        results = results.select_for_update(of=("self",))
+    state = {
+        (ref.upper(), code.upper()): _digest(values)
+        for ref, code, *values in results.values_list(
+            "candidate__reference", "course__code", *result_resources.WRITTEN_FIELDS
+        )
+    }
+    ref, code = table.headers.index("candidate_reference"), table.headers.index("module_code")
+    return {
+        line: state.get((_key(row, ref), _key(row, code)))
+        for line, row in zip(table.line_numbers, table.rows, strict=True)
+    }
+
+
+def _candidate_states(table: Table, centre_id: int, *, lock: bool) -> dict[int, str | None]:
+    """Per line, what the centre's candidate of that CIN holds now in the fields a file writes
+    (a consent given meanwhile is not among them: the file keeps it)."""
+    candidates = Candidate.objects.filter(training_centre_id=centre_id)
+    if lock:
+        candidates = candidates.select_for_update()
+    scalar = [name for name in Candidate.RECORD_FIELDS if name != "previous_occupations"]
+    occupations: dict[int, list[int]] = {}
+    through = Candidate.previous_occupations.through.objects.filter(
+        candidate__training_centre_id=centre_id
+    )
+    for candidate_id, occupation_id in through.values_list("candidate_id", "occupation_id"):
+        occupations.setdefault(candidate_id, []).append(occupation_id)
+    state = {
+        values[scalar.index("cin")].upper(): _digest((values, sorted(occupations.get(pk, []))))
+        for pk, *values in candidates.values_list("pk", *scalar)
+    }
+    cin = table.headers.index("cin")
+    return {
+        line: state.get(_key(row, cin))
+        for line, row in zip(table.line_numbers, table.rows, strict=True)
+    }
+
+
+# What each kind of file is made of: its columns, the resource that reads its rows, how a row is
+# named in the preview, and the state of the records its rows would change.
 KINDS = {
     FileImport.Kind.RESULTS: (
         result_resources.COLUMNS,
@@ -67,12 +127,14 @@ KINDS = {
             on_progress=kw["on_progress"],
         ),
         _describe_result,
+        _result_states,
     ),
     FileImport.Kind.CANDIDATES: (
         candidate_resources.COLUMNS,
         candidate_resources.COLUMN_OF,
         lambda **kw: candidate_resources.CandidateResource(**kw),
         _describe_candidate,
+        _candidate_states,
     ),
 }
 
@@ -103,7 +165,7 @@ def check_columns(table: Table, kind: str = FileImport.Kind.RESULTS) -> None:
 
 
 def _run(*, kind: str, table: Table, centre_id: int, dry_run: bool, by=None, on_progress=None):
-    _columns, column_of, make_resource, describe = KINDS[kind]
+    _columns, column_of, make_resource, describe, _states = KINDS[kind]
     dataset = Dataset(headers=table.headers)
     width = len(table.headers)
     for row in table.rows:
@@ -166,38 +228,55 @@ def _check_centre(user: User):
 def import_preview(*, user: User, upload, kind: str = FileImport.Kind.RESULTS) -> FileImport:
     """Keep an uploaded file and check it (dry run); nothing is imported yet.
 
-    The columns are checked at once; the rows too for a small file, and in a background job for
-    a large one (the page follows its progress).
+    A small file is read and its columns checked at once, and its rows too if there are few; a
+    large one (`needs_worker`, judged on sizes alone) is kept as sent and read, checked and
+    imported by a background job the page follows, so no upload holds up a web request.
     """
     centre = _check_centre(user)
-    table = read_table(upload)
-    check_columns(table, kind)
-    upload.seek(0)
+    in_background = needs_worker(upload)
     job = FileImport(
         kind=kind,
         training_centre=centre,
         uploaded_by=user,
         original_name=(upload.name or "")[:200],
         status=FileImport.Status.CHECKING,
-        row_count=len(table.rows),
     )
-    # Kept as the table read from it (JSON), not the uploaded bytes: the check in the background
-    # and the confirmation then need not parse a spreadsheet again.
-    job.file.save("upload", ContentFile(_dump_table(table)), save=False)
-    if len(table.rows) <= BACKGROUND_ROWS:
-        _finish_check(
-            job, *_run(kind=kind, table=table, centre_id=centre.pk, dry_run=True, by=user)
-        )
-        audit(actor=user, action=f"{kind}.preview", target=job, detail=job.totals)
-        return job
+    if in_background:
+        upload.seek(0)
+        job.file.save("upload", File(upload), save=False)
+        job.unread = True
+    else:
+        table = read_table(upload)
+        check_columns(table, kind)
+        job.row_count = len(table.rows)
+        # Kept as the table read from it (JSON), not the uploaded bytes: the check in the
+        # background and the confirmation then need not parse a spreadsheet again.
+        job.file.save("upload", ContentFile(_dump_table(table)), save=False)
+        if len(table.rows) <= BACKGROUND_ROWS:
+            _check(job, table, by=user)
+            audit(actor=user, action=f"{kind}.preview", target=job, detail=job.totals)
+            return job
     job.job = job_create(kind=f"{kind}.check", organisation=centre, by=user)
     job.save()
-    audit(actor=user, action=f"{kind}.upload", target=job, detail={"rows": job.row_count})
+    audit(actor=user, action=f"{kind}.upload", target=job, detail={"bytes": upload.size})
     transaction.on_commit(lambda: check_results_file.delay(import_id=job.pk))
     return job
 
 
-def _finish_check(job: FileImport, rows, totals) -> None:
+def _check(job: FileImport, table: Table, *, by, on_progress=None) -> None:
+    """Dry-run the file and keep the preview, with the state of the records each row would
+    change, noted before the run so that a change made during it counts as one made after."""
+    states = KINDS[job.kind][4](table, job.training_centre_id, lock=False)
+    rows, totals = _run(
+        kind=job.kind,
+        table=table,
+        centre_id=job.training_centre_id,
+        dry_run=True,
+        by=by,
+        on_progress=on_progress,
+    )
+    for row in rows:
+        row["state"] = states.get(row["line"])
     job.rows, job.totals, job.row_count = rows, totals, len(rows)
     job.status = FileImport.Status.REJECTED if totals["error"] else FileImport.Status.PREVIEWED
     job.save()
@@ -209,6 +288,18 @@ def _dump_table(table: Table) -> bytes:
 
 
 def _read_stored(job: FileImport) -> Table:
+    """The table the job's file holds. An upload still unread (a large file) is read here, in
+    the worker, and replaced by its table, so that it is parsed once."""
+    if job.unread:
+        with job.file.open("rb") as handle:
+            table = read_table(handle)
+        check_columns(table, job.kind)
+        raw = job.file.name
+        job.file.save("upload", ContentFile(_dump_table(table)), save=False)
+        job.file.storage.delete(raw)
+        job.unread, job.row_count = False, len(table.rows)
+        job.save(update_fields=["file", "unread", "row_count", "updated_at"])
+        return table
     with job.file.open("rb") as handle:
         data = json.loads(handle.read().decode())
     table = Table(data["headers"], data["rows"], data["lines"])
@@ -247,11 +338,9 @@ def import_check_in_background(*, import_id: int) -> None:
     with translation.override(_uploader_language(job)):
         try:
             table = _read_stored(job)
-            rows, totals = _run(
-                kind=job.kind,
-                table=table,
-                centre_id=job.training_centre_id,
-                dry_run=True,
+            _check(
+                job,
+                table,
                 by=job.uploaded_by,
                 on_progress=lambda percent: job_progress(job.job_id, percent),
             )
@@ -262,7 +351,6 @@ def import_check_in_background(*, import_id: int) -> None:
             logger.exception("checking import %s failed", job.pk)
             _fail(job, _("The file could not be processed. Upload it again, or ask IOM."))
             raise
-    _finish_check(job, rows, totals)
     job_update(job.job_id, status=Job.Status.DONE)
 
 
@@ -276,17 +364,30 @@ def import_confirm(*, job: FileImport, user: User) -> FileImport:
     if job.status != FileImport.Status.PREVIEWED:
         raise DomainError(_("This file cannot be imported (again)."))
     job.status = FileImport.Status.IMPORTING
+    job.changed_lines = []
     if job.row_count > BACKGROUND_ROWS:
         job.job = job_create(kind=f"{job.kind}.import", organisation=centre, by=user)
-        job.save(update_fields=["status", "job", "updated_at"])
+        job.save(update_fields=["status", "job", "changed_lines", "updated_at"])
         transaction.on_commit(lambda: import_results_file.delay(import_id=job.pk, user_id=user.pk))
         return job
-    job.save(update_fields=["status", "updated_at"])
+    job.save(update_fields=["status", "changed_lines", "updated_at"])
     return _import(job, user)
 
 
 def _import(job: FileImport, user: User, on_progress=None) -> FileImport:
+    """Import the checked file, unless a record its rows would change changed since the check:
+    then nothing is imported, the file is checked again and `changed_lines` names the rows. The
+    records are locked first, so nothing changes them between this comparison and the writes."""
     table = _read_stored(job)
+    now = KINDS[job.kind][4](table, job.training_centre_id, lock=True)
+    checked = {row["line"]: row.get("state") for row in job.rows}
+    changed = sorted(line for line, state in now.items() if checked.get(line) != state)
+    if changed:
+        _check(job, table, by=user, on_progress=on_progress)
+        job.changed_lines = changed
+        job.save(update_fields=["changed_lines", "updated_at"])
+        audit(actor=user, action=f"{job.kind}.changed", target=job, detail={"lines": changed})
+        return job
     rows, totals = _run(
         kind=job.kind,
         table=table,

@@ -228,6 +228,12 @@ class FileImport(TenantOwned, TimeStampedModel):
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     totals = models.JSONField(default=dict)
     rows = models.JSONField(default=list)  # the preview: one entry per row, errors first
+    # The stored file is still the upload as sent: a file too large to read in a web request,
+    # which the worker reads and replaces with the table it holds (JSON).
+    unread = models.BooleanField(default=False)
+    # Lines whose record changed between the check and the confirmation: the file was checked
+    # again, and the person is asked to confirm the new preview.
+    changed_lines = models.JSONField(default=list, blank=True)
     job = models.ForeignKey(
         "thamm.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

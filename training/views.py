@@ -182,6 +182,9 @@ def results_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
+        # Rows changed since the check: the page says which, and shows the file checked again.
+        if job.changed_lines:
+            return redirect("training:results_import_detail", pk=job.pk)
         if job.status == FileImport.Status.IMPORTING:
             messages.info(request, _("The file is being imported: follow the progress below."))
         elif job.status == FileImport.Status.IMPORTED:

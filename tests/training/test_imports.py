@@ -167,10 +167,20 @@ def test_bad_files_get_a_clear_message_and_change_nothing(world, upload, message
     assert not FileImport.objects.exists() and not Result.objects.exists()
 
 
-def test_too_many_rows_is_refused(world):
+def test_too_many_rows_is_refused_by_the_worker_with_its_reason(
+    world, django_capture_on_commit_callbacks
+):
+    """A file this large is read by the worker, not the web request; it refuses it, and says why
+    in the uploader's language."""
+    world.centre.language = "en"
+    world.centre.save()
     lines = [f"C-AAAAAA,CIV,70,90,2026-06-01,{i}" for i in range(20_001)]
-    with pytest.raises(DomainError, match="more than 20,000 rows"):
-        preview(world, csv_file(*lines))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = preview(world, csv_file(*lines))
+    job.refresh_from_db()
+    assert job.status == "failed" and job.job.status == "failed"
+    assert "more than 20,000 rows" in job.job.message
+    assert not Result.objects.exists()
 
 
 def test_xlsx_with_a_million_empty_rows_gets_a_clear_message(world):

@@ -1,0 +1,217 @@
+"""Issue 9, defects 1–3: no upload holds a web request, every row of a sheet is read whatever its
+<dimension> says, and a confirmation never overwrites what changed since the check."""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from candidates.models import Candidate
+from tests.xlsx_files import SHEET, sheet_xlsx
+from thamm.exceptions import DomainError
+from thamm.tabular import MAX_UPLOAD_BYTES, read_table
+from training.imports import import_confirm, import_preview
+from training.models import Course, FileImport, Result
+from training.services import result_record
+from training.tasks import check_results_file
+
+HEADER = ["candidate_reference", "module_code", "score", "attendance", "date", "cefr_level"]
+
+
+def parse_forbidden(monkeypatch):
+    """openpyxl may not run: a test fails if anything tries to parse the workbook."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr("openpyxl.load_workbook", refuse)
+
+
+def english(world):
+    world.centre.language = "en"  # the worker writes the reason in the uploader's language
+    world.centre.save()
+
+
+@pytest.fixture(scope="module")
+def padded_sheet() -> bytes:
+    """The reported file: no <dimension>, 200,000 rows of formatted empty cells, under 5 MB."""
+    return sheet_xlsx(
+        [HEADER, ["C-AAAAAA", "CIV", 70, 90, "2026-06-01", None]],
+        empty_rows=200_000,
+        empty_cells_per_row=20,
+    )
+
+
+def test_a_sheet_of_200000_empty_rows_is_not_read_in_the_web_request(
+    world, monkeypatch, padded_sheet
+):
+    english(world)
+    assert len(padded_sheet) < MAX_UPLOAD_BYTES
+    with zipfile.ZipFile(io.BytesIO(padded_sheet)) as archive:
+        assert archive.getinfo(SHEET).file_size > 40 * 1024 * 1024  # unpacks to tens of MB
+    parse_forbidden(monkeypatch)
+    monkeypatch.setattr("thamm.tabular._scan_xlsx", lambda upload: pytest.fail("scanned"))
+    job = import_preview(user=world.centre, upload=SimpleUploadedFile("p.xlsx", padded_sheet))
+    # The web request only kept the file and queued its reading.
+    assert job.status == "checking" and job.unread and job.job.status == "queued"
+
+
+def test_the_worker_refuses_a_sheet_of_empty_cells_by_counting_not_parsing(
+    world, monkeypatch, padded_sheet
+):
+    english(world)
+    job = import_preview(user=world.centre, upload=SimpleUploadedFile("p.xlsx", padded_sheet))
+    parse_forbidden(monkeypatch)
+    check_results_file.delay(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.job.status == "failed"
+    assert "more than 1,000,000 cells" in job.job.message
+    assert not Result.objects.exists()
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_20000_rows_of_205_cells_are_refused_before_parsing(world, monkeypatch, prefix):
+    data = sheet_xlsx([HEADER], empty_rows=20_000, empty_cells_per_row=205, prefix=prefix)
+    parse_forbidden(monkeypatch)
+    with pytest.raises(DomainError, match="more than 1,000,000 cells"):
+        read_table(SimpleUploadedFile("wide.xlsx", data))
+
+
+def test_a_namespace_prefix_does_not_hide_the_rows(world):
+    ref = world.candidate_a.reference
+    data = sheet_xlsx([HEADER, [ref, "CIV", 70, 90, "2026-06-01", None]], prefix="x:")
+    table = read_table(SimpleUploadedFile("prefixed.xlsx", data))
+    assert table.headers == HEADER and table.rows[0][:2] == [ref, "CIV"]
+
+
+def test_a_sheet_written_in_utf16_is_refused(world):
+    data = sheet_xlsx([HEADER, ["C-AAAAAA", "CIV", 70, 90, "2026-06-01", None]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == SHEET:
+                body = body.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                body = body.encode("utf-16")
+            target.writestr(item.filename, body)
+    with pytest.raises(DomainError, match="not a CSV or XLSX"):
+        read_table(SimpleUploadedFile("utf16.xlsx", out.getvalue()))
+
+
+def test_every_row_is_read_when_the_dimension_understates_the_sheet(world):
+    """The sheet says A1:F2 and holds three rows: both data rows are previewed and imported."""
+    a, b = world.candidate_a.reference, world.candidate_b.reference
+    rows = [HEADER, [a, "CIV", 70, 90, "2026-06-01", None], [b, "CIV", 80, 95, "2026-06-01", None]]
+    world.candidate_b.training_centre = world.candidate_a.training_centre
+    world.candidate_b.save()
+    data = sheet_xlsx(rows, dimension="A1:F2")
+    job = import_preview(user=world.centre, upload=SimpleUploadedFile("short.xlsx", data))
+    assert job.totals["new"] == 2 and job.row_count == 2
+    import_confirm(job=job, user=world.centre)
+    assert Result.objects.count() == 2
+
+
+def test_a_large_file_is_read_checked_and_imported_by_the_worker(
+    world, django_capture_on_commit_callbacks
+):
+    """A file above the web request's size is read once, by the worker, and imported whole."""
+    from tests.factories import CandidateFactory
+
+    candidates = CandidateFactory.create_batch(5, training_centre=world.centre_org)
+    rows = [HEADER] + [[c.reference, "CIV", 70, 90, "2026-06-01", None] for c in candidates]
+    # Padding that makes it large but holds no data: 3,000 rows of a few empty cells.
+    data = sheet_xlsx(rows, empty_rows=3_000, empty_cells_per_row=40)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_preview(user=world.centre, upload=SimpleUploadedFile("big.xlsx", data))
+    job.refresh_from_db()
+    assert not job.unread and job.status == "previewed" and job.totals["new"] == 5
+    with job.file.open("rb") as handle:
+        assert handle.read(1) == b"{"  # the upload was replaced by the table read from it
+    job = import_confirm(job=job, user=world.centre)
+    assert job.status == "imported" and Result.objects.count() == 5
+
+
+def hand_typed(world, candidate, score):
+    return result_record(
+        candidate=candidate,
+        course=Course.objects.get(code="CIV"),
+        score=Decimal(score),
+        attendance=Decimal(99),
+        cefr_level="",
+        assessed_on=world_date(),
+        by=world.centre,
+    )
+
+
+def world_date():
+    import datetime
+
+    return datetime.date(2026, 6, 2)
+
+
+def csv_upload(*lines):
+    return SimpleUploadedFile("r.csv", ("\n".join([",".join(HEADER), *lines]) + "\n").encode())
+
+
+def test_a_result_typed_by_hand_after_the_check_is_not_overwritten(world):
+    ref = world.candidate_a.reference
+    job = import_preview(user=world.centre, upload=csv_upload(f"{ref},CIV,70,90,2026-06-01,"))
+    assert job.totals["new"] == 1
+    hand_typed(world, world.candidate_a, 55)  # typed on the portal after the check
+    job = import_confirm(job=job, user=world.centre)
+    result = Result.objects.get()
+    assert result.score == Decimal(55)  # not overwritten
+    # Checked again: the preview now says "updated", and asks to confirm again.
+    assert job.changed_lines == [2] and job.status == "previewed"
+    assert job.totals == {"new": 0, "update": 1, "unchanged": 0, "error": 0}
+    job = import_confirm(job=job, user=world.centre)  # confirmed knowingly: now it imports
+    assert job.status == "imported" and not job.changed_lines
+    result.refresh_from_db()
+    assert result.score == Decimal(70)
+
+
+def test_a_result_corrected_by_hand_after_the_check_asks_to_check_again(world):
+    ref = world.candidate_a.reference
+    hand_typed(world, world.candidate_a, 40)
+    job = import_preview(user=world.centre, upload=csv_upload(f"{ref},CIV,70,90,2026-06-01,"))
+    assert job.totals["update"] == 1
+    hand_typed(world, world.candidate_a, 65)  # the same result corrected meanwhile
+    job = import_confirm(job=job, user=world.centre)
+    assert job.changed_lines == [2] and Result.objects.get().score == Decimal(65)
+
+
+def test_the_page_says_which_rows_changed_and_offers_the_new_check(world):
+    ref = world.candidate_a.reference
+    job = import_preview(user=world.centre, upload=csv_upload(f"{ref},CIV,70,90,2026-06-01,"))
+    hand_typed(world, world.candidate_a, 55)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    response = client.post(reverse("training:results_import_confirm", args=[job.pk]), follow=True)
+    page = response.content.decode()
+    assert "Nothing was imported: since the file was checked" in page
+    assert reverse("training:results_import_confirm", args=[job.pk]) in page  # confirm again
+    assert FileImport.objects.get().status == "previewed"
+
+
+def test_a_candidate_edited_by_hand_after_the_check_is_not_overwritten(world):
+    from candidates.services import candidate_update
+    from tests.candidates.test_import import upload
+
+    record = world.candidate_a
+    line = (
+        f"{record.first_name},Changed,,,{record.date_of_birth},{record.sex},{record.cin},,,"
+        f"{record.phone},,MA-06,technician,0,,Lombardia,"
+    )
+    job = import_preview(user=world.centre, upload=upload(line), kind="candidates")
+    assert job.totals["update"] == 1
+    candidate_update(
+        candidate=record, data={"phone": "+212612345678"}, occupations=[], by=world.centre
+    )
+    job = import_confirm(job=job, user=world.centre)
+    record = Candidate.objects.get(pk=record.pk)
+    assert job.changed_lines == [2] and record.last_name != "Changed"
+    assert record.phone == "+212612345678"
