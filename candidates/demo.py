@@ -61,6 +61,15 @@ CENTRES = {
     "Tanger": ("K", "MA-01"),
 }
 DEMO_CANDIDATE_EMAIL = "candidate@thamm.example"
+# The person behind the demo candidate login (accounts/demo.py names the account "Amine Tazi"):
+# Casablanca's first candidate is them, so the greeting and the record name the same person.
+DEMO_CANDIDATE = {
+    "first_name": "Amine",
+    "last_name": "Tazi",
+    "first_name_ar": "أمين",
+    "last_name_ar": "التازي",
+    "sex": Candidate.Sex.MALE,
+}
 
 
 def seed() -> int:
@@ -104,11 +113,17 @@ def seed() -> int:
                     obj=candidate, from_stage="", to_stage=status, by=None, note="demo data"
                 )
             total += 1
-    # The demo candidate login is Casablanca's first candidate.
+    # The demo candidate login is Casablanca's first candidate, under the login's name (also in a
+    # database seeded before the two were the same person).
     login = User.objects.get(email=DEMO_CANDIDATE_EMAIL)
     first = Candidate.objects.get(cin=f"{CENTRES['Casablanca'][0]}100000")
     if first.user_id != login.pk:
         Candidate.objects.filter(user=login).update(user=None)
         first.user = login
         first.save(update_fields=["user"])
+    changed = [name for name, value in DEMO_CANDIDATE.items() if getattr(first, name) != value]
+    if changed:
+        for name in changed:
+            setattr(first, name, DEMO_CANDIDATE[name])
+        first.save(update_fields=changed)
     return total

@@ -209,3 +209,15 @@ def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(db):
     assert drafts.exists()
     with pytest.raises(DomainError, match="not verified yet"):
         vacancy_move(vacancy=drafts.first(), action="publish", by=hr)
+
+
+def test_the_demo_candidate_login_and_their_record_are_the_same_person(db):
+    from candidates.selectors import candidate_list
+
+    _seed()
+    login = User.objects.get(email="candidate@thamm.example")  # the login the README gives
+    record = candidate_list(user=login).get()
+    assert record.user == login
+    assert login.get_full_name() == f"{record.first_name} {record.last_name}"
+    assert login.get_short_name() == record.first_name  # the home page's greeting
+    assert record.full_name_ar
