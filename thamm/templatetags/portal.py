@@ -1,8 +1,29 @@
 from django import template
+from django.utils.html import format_html_join
+from django.utils.translation import pgettext
 
 from thamm.scheme import region_name as _region_name
 
 register = template.Library()
+
+
+def list_separator() -> str:
+    """What goes between the items of a list in the reader's language (Arabic: "، ")."""
+    # Translators: between the items of a list ("A, B, C"); Arabic uses its own comma "، ".
+    return pgettext("list separator", ", ")
+
+
+@register.simple_tag(name="list_separator")
+def list_separator_tag() -> str:
+    """`{% list_separator as sep %}`: once before a loop, not once per row."""
+    return list_separator()
+
+
+@register.filter
+def join_names(items) -> str:
+    """Names (or any items typed in any script) joined with the reader's list separator, each in
+    its own <bdi>, so that a Latin name on an Arabic page keeps its punctuation on its own side."""
+    return format_html_join(list_separator(), "<bdi>{}</bdi>", ((item,) for item in items or []))
 
 
 @register.filter
@@ -13,4 +34,5 @@ def region_name(code: str) -> str:
 
 @register.filter
 def region_names(codes) -> str:
-    return ", ".join(_region_name(code) for code in codes or [])
+    """Region names in the reader's language, joined with the reader's list separator."""
+    return list_separator().join(_region_name(code) for code in codes or [])
