@@ -91,10 +91,10 @@ def _cohort(centre):
     )
 
 
-def _job(organisation):
+def _job(organisation, **fields):
     from thamm.models import Job
 
-    return Job.objects.create(kind="test", organisation=organisation)
+    return Job.objects.create(kind="test", organisation=organisation, **fields)
 
 
 def _result_import(w, centre):
@@ -185,6 +185,23 @@ CASES = [
         kwargs=lambda w: {"pk": _job(w.centre_b_org).pk},
         id="centre B's job",
     ),
+    Case(
+        "job_retry",
+        signed_in(404, centre=to("/"), iom=to("/")),
+        kwargs=lambda w: {"pk": _job(w.centre_org, status="failed").pk},
+        method="post",
+        data=lambda w: {"next": "/"},
+        id="centre A's failed job",
+    ),
+    Case(
+        "job_retry",
+        signed_in(404, iom=to("/")),
+        kwargs=lambda w: {"pk": _job(w.centre_b_org, status="failed").pk},
+        method="post",
+        data=lambda w: {"next": "/"},
+        id="centre B's failed job",
+    ),
+    Case("job_retry", signed_in(405), kwargs=lambda w: {"pk": _job(w.centre_org).pk}),
     Case(
         "set_language",
         every(to("/")),

@@ -195,11 +195,16 @@ class Scheme(TimeStampedModel):
         return self.name
 
 
+def _job_result_path(instance, filename: str) -> str:
+    # Never served by URL: a result is streamed by a view that checks who asks.
+    return f"jobs/{instance.organisation_id}/{instance.pk}/{filename}"
+
+
 class Job(TimeStampedModel):
     """Background work the page can follow (DESIGN.md §11): imports, dossiers, reports.
 
-    Tasks update `status`, `progress` and `message`; `thamm.jobs` has the helpers and the JSON
-    endpoint the progress bar reads.
+    `thamm.jobs` starts jobs and runs them (`JobTask`); the task records `status`, `progress`
+    and `message`, which the progress bar reads.
     """
 
     class Status(models.TextChoices):
@@ -221,12 +226,30 @@ class Job(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The task that does the work and its keyword arguments: what a retry sends again.
+    task = models.CharField(_("task"), max_length=100, blank=True)
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    # The language of the person who started the job: its messages are written in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    # The delivery (Celery task id) running the job, and when it must have ended: a job still
+    # running past its deadline lost its worker, and is marked failed (`jobs_fail_stale`).
+    claimed_by = models.CharField(max_length=64, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Whether trying again may help: not for a refusal of the input, which would fail the same.
+    retryable = models.BooleanField(default=False)
+    # The file the job made (a report, a dossier): a re-run replaces it.
+    result = models.FileField(upload_to=_job_result_path, max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "-created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"]),
+            # The stale-job sweep reads running jobs by deadline.
+            models.Index(fields=["status", "deadline"], name="thamm_job_status_deadline"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

@@ -2,18 +2,22 @@ import functools
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from accounts.home import home_context
 
-from .jobs import job_current_progress, job_get
+from .exceptions import DomainError
+from .jobs import job_current_progress, job_get, job_retry
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +81,24 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
             "finished": job.is_finished,
         }
     )
+
+
+@login_required
+@require_POST
+def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Try a failed job again (its worker died, or an unexpected error), then go back to the
+    page it was started from."""
+    job = job_get(user=request.user, pk=pk)
+    try:
+        job_retry(job=job, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, _("Trying again: follow the progress below."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    return redirect(back)
 
 
 @require_POST

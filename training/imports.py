@@ -20,7 +20,6 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 from tablib import Dataset
@@ -31,7 +30,7 @@ from candidates import resources as candidate_resources
 from candidates.models import Candidate
 from thamm.audit import audit
 from thamm.exceptions import DomainError
-from thamm.jobs import job_create, job_progress, job_update
+from thamm.jobs import job_progress, job_start
 from thamm.models import Job
 from thamm.scheme import current_scheme
 from thamm.tabular import Table, needs_worker, read_table
@@ -256,11 +255,24 @@ def import_preview(*, user: User, upload, kind: str = FileImport.Kind.RESULTS) -
             _check(job, table, by=user)
             audit(actor=user, action=f"{kind}.preview", target=job, detail=job.totals)
             return job
-    job.job = job_create(kind=f"{kind}.check", organisation=centre, by=user)
     job.save()
+    _start(job, task=check_results_file, step="check", by=user)
     audit(actor=user, action=f"{kind}.upload", target=job, detail={"bytes": upload.size})
-    transaction.on_commit(lambda: check_results_file.delay(import_id=job.pk))
     return job
+
+
+def _start(job: FileImport, *, task, step: str, by: User, **arguments) -> None:
+    """Hand the file to a background job (thamm.jobs), which writes in the uploader's language."""
+    job.job = job_start(
+        task=task,
+        kind=f"{job.kind}.{step}",
+        organisation=job.training_centre,
+        by=by,
+        language=_uploader_language(job),
+        import_id=job.pk,
+        **arguments,
+    )
+    job.save(update_fields=["job", "updated_at"])
 
 
 def _check(job: FileImport, table: Table, *, by, on_progress=None) -> None:
@@ -307,17 +319,18 @@ def _read_stored(job: FileImport) -> Table:
     return table
 
 
-def _claim(job: FileImport) -> bool:
-    """Mark the job running unless another delivery of the task already did (at-least-once)."""
-    claimed = Job.objects.filter(pk=job.job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING
+def import_job_failed(work: Job, message: str) -> None:
+    """The background job of a file failed (JobTask's `when_failed`): so did the file."""
+    FileImport.objects.filter(job=work).update(status=FileImport.Status.FAILED)
+
+
+def import_job_retry(work: Job) -> None:
+    """Before a failed job runs again (JobTask's `before_retry`): its file is back in the step
+    that failed. Nothing was half-saved: the import runs in one transaction."""
+    step = (
+        FileImport.Status.IMPORTING if work.kind.endswith(".import") else FileImport.Status.CHECKING
     )
-    return bool(claimed)
-
-
-def _fail(job: FileImport, message: str) -> None:
-    FileImport.objects.filter(pk=job.pk).update(status=FileImport.Status.FAILED)
-    job_update(job.job_id, status=Job.Status.FAILED, message=message)
+    FileImport.objects.filter(job=work, status=FileImport.Status.FAILED).update(status=step)
 
 
 def _uploader_language(job: FileImport) -> str:
@@ -329,29 +342,18 @@ def _uploader_language(job: FileImport) -> str:
 
 
 def import_check_in_background(*, import_id: int) -> None:
-    """The background half of `import_preview` (the task `check_results_file`). Idempotent:
-    a second delivery finds the job already claimed and does nothing."""
-    job = FileImport.objects.select_related("job", "uploaded_by").filter(pk=import_id).first()
-    if job is None or job.status != FileImport.Status.CHECKING or not _claim(job):
+    """The background half of `import_preview` (the task `check_results_file`, a JobTask that
+    claims the job once, writes in the uploader's language and records a refusal). Idempotent."""
+    job = FileImport.objects.select_related("uploaded_by").filter(pk=import_id).first()
+    if job is None or job.status != FileImport.Status.CHECKING:
         return
-    # Messages are stored in the uploader's language, as the page would have shown them.
-    with translation.override(_uploader_language(job)):
-        try:
-            table = _read_stored(job)
-            _check(
-                job,
-                table,
-                by=job.uploaded_by,
-                on_progress=lambda percent: job_progress(job.job_id, percent),
-            )
-        except DomainError as exc:
-            _fail(job, exc.message)
-            return
-        except Exception:
-            logger.exception("checking import %s failed", job.pk)
-            _fail(job, _("The file could not be processed. Upload it again, or ask IOM."))
-            raise
-    job_update(job.job_id, status=Job.Status.DONE)
+    table = _read_stored(job)
+    _check(
+        job,
+        table,
+        by=job.uploaded_by,
+        on_progress=lambda percent: job_progress(job.job_id, percent),
+    )
 
 
 @transaction.atomic
@@ -366,9 +368,8 @@ def import_confirm(*, job: FileImport, user: User) -> FileImport:
     job.status = FileImport.Status.IMPORTING
     job.changed_lines = []
     if job.row_count > BACKGROUND_ROWS:
-        job.job = job_create(kind=f"{job.kind}.import", organisation=centre, by=user)
-        job.save(update_fields=["status", "job", "changed_lines", "updated_at"])
-        transaction.on_commit(lambda: import_results_file.delay(import_id=job.pk, user_id=user.pk))
+        job.save(update_fields=["status", "changed_lines", "updated_at"])
+        _start(job, task=import_results_file, step="import", by=user, user_id=user.pk)
         return job
     job.save(update_fields=["status", "changed_lines", "updated_at"])
     return _import(job, user)
@@ -407,18 +408,8 @@ def _import(job: FileImport, user: User, on_progress=None) -> FileImport:
 def import_run_in_background(*, import_id: int, user_id: int) -> None:
     """The background half of `import_confirm` (the task `import_results_file`). Idempotent."""
     job = FileImport.objects.select_related("uploaded_by").filter(pk=import_id).first()
-    if job is None or job.status != FileImport.Status.IMPORTING or not _claim(job):
+    if job is None or job.status != FileImport.Status.IMPORTING:
         return
     user = User.objects.filter(pk=user_id).first()
-    with translation.override(_uploader_language(job)):
-        try:
-            with transaction.atomic():
-                _import(job, user, on_progress=lambda percent: job_progress(job.job_id, percent))
-        except DomainError as exc:
-            _fail(job, exc.message)
-            return
-        except Exception:
-            logger.exception("importing %s failed", job.pk)
-            _fail(job, _("The file could not be processed. Upload it again, or ask IOM."))
-            raise
-    job_update(job.job_id, status=Job.Status.DONE)
+    with transaction.atomic():
+        _import(job, user, on_progress=lambda percent: job_progress(job.job_id, percent))

@@ -66,7 +66,7 @@ def test_the_worker_refuses_a_sheet_of_empty_cells_by_counting_not_parsing(
     english(world)
     job = import_preview(user=world.centre, upload=SimpleUploadedFile("p.xlsx", padded_sheet))
     parse_forbidden(monkeypatch)
-    check_results_file.delay(import_id=job.pk)
+    check_results_file.delay(job_id=job.job_id, import_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and job.job.status == "failed"
     assert "more than 1,000,000 cells" in job.job.message
@@ -215,3 +215,35 @@ def test_a_candidate_edited_by_hand_after_the_check_is_not_overwritten(world):
     record = Candidate.objects.get(pk=record.pk)
     assert job.changed_lines == [2] and record.last_name != "Changed"
     assert record.phone == "+212612345678"
+
+
+def test_a_check_whose_worker_died_is_failed_and_can_be_tried_again(
+    world, django_capture_on_commit_callbacks
+):
+    """The worker vanished mid-check: the sweep fails the file with a reason, the page offers to
+    try again, and trying again checks it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.training.test_imports import csv_file, large_file_lines
+    from thamm.jobs import jobs_fail_stale
+    from thamm.models import Job
+
+    english(world)
+    job = import_preview(user=world.centre, upload=csv_file(*large_file_lines(world)))
+    Job.objects.filter(pk=job.job_id).update(  # claimed by a worker that then died
+        status="running", claimed_by="gone", deadline=timezone.now() - datetime.timedelta(1)
+    )
+    assert jobs_fail_stale() == 1
+    job.refresh_from_db()
+    assert job.status == "failed" and job.job.retryable
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    page = client.get(reverse("training:results_import_detail", args=[job.pk])).content.decode()
+    assert "The work stopped before it was finished" in page
+    assert reverse("job_retry", args=[job.job_id]) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("job_retry", args=[job.job_id]), {"next": "/"})
+    job.refresh_from_db()
+    assert job.status == "previewed" and job.totals["new"] == 320

@@ -378,11 +378,13 @@ def test_background_check_of_a_file_that_turned_bad_fails_with_its_reason(
     job.file.save("upload", SimpleUploadedFile("x", bad), save=True)
     from training.tasks import check_results_file
 
-    check_results_file.delay(import_id=job.pk)
+    check_results_file.delay(job_id=job.job_id, import_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and job.job.status == "failed"
     assert "columns do not match" in job.job.message
-    check_results_file.delay(import_id=job.pk)  # running it again changes nothing
+    check_results_file.delay(
+        job_id=job.job_id, import_id=job.pk
+    )  # running it again changes nothing
     assert not Result.objects.exists()
 
 
@@ -431,7 +433,7 @@ def test_an_unexpected_failure_in_the_background_marks_the_import_failed(
     from training.tasks import check_results_file
 
     with pytest.raises(RuntimeError):
-        check_results_file.delay(import_id=job.pk)
+        check_results_file.delay(job_id=job.job_id, import_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and job.job.status == "failed"
     assert "pas pu être traité" in job.job.message  # the centre's language (French) by default

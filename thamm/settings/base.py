@@ -206,9 +206,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Slow work has queues of its own (docker-compose.yml's worker consumes all three), so that a
+# long report never holds up an e-mail or an import check.
+CELERY_TASK_ROUTES = {
+    "predeparture.tasks.*": {"queue": "dossiers"},
+    "reports.tasks.*": {"queue": "reports"},
+}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
+    "fail-stale-jobs": {
+        "task": "thamm.tasks.fail_stale_jobs",
+        "schedule": crontab(minute="*/10"),
+    },
     "purge-unconfirmed-company-signups": {
         "task": "companies.tasks.purge_unconfirmed_signups",
         "schedule": crontab(hour=3, minute=15),
