@@ -1,9 +1,14 @@
 import secrets
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.functions import Upper
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -203,9 +208,25 @@ class Candidate(TenantOwned, TimeStampedModel):
                 violation_error_message=_("Give the passport's expiry date."),
             ),
         ]
+        # The candidate list's filters, each followed by its order (last name, first name, id),
+        # so that a page is an index range, not a sort (IOM: all, or by stage; a centre: its own,
+        # or by stage). The search's indexes: UPPER(reference) and UPPER(cin) here (iexact), and
+        # trigram indexes of the names on PostgreSQL (migration 0007).
         indexes = [
-            models.Index(fields=["training_centre", "status"]),
-            models.Index(fields=["training_centre", "last_name", "first_name"]),
+            models.Index(fields=["last_name", "first_name", "id"], name="cand_name_order_idx"),
+            models.Index(
+                fields=["status", "last_name", "first_name", "id"], name="cand_stage_name_idx"
+            ),
+            models.Index(
+                fields=["training_centre", "last_name", "first_name", "id"],
+                name="cand_centre_name_idx",
+            ),
+            models.Index(
+                fields=["training_centre", "status", "last_name", "first_name", "id"],
+                name="cand_centre_stage_name_idx",
+            ),
+            models.Index(Upper("reference"), name="cand_reference_upper_idx"),
+            models.Index(Upper("cin"), name="cand_cin_upper_idx"),
             models.Index(fields=["status", "status_changed_at"]),
             models.Index(fields=["status", "profile_shared"]),
         ]
@@ -327,3 +348,24 @@ class CandidateDocument(TimeStampedModel):
     @property
     def extension(self) -> str:
         return self.TYPES.get(self.content_type, "bin")
+
+
+# The home pages' candidates-by-stage counts are cached (candidates.selectors) under a version that
+# every saved or deleted candidate replaces: cache upkeep, not a business rule. Replaced at once
+# (this transaction's own reads) and again at commit (readers that cached the rows before it).
+STAGE_COUNTS_VERSION_KEY = "candidates:stage-counts:version"
+
+
+def stage_counts_version() -> str:
+    return cache.get_or_set(STAGE_COUNTS_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def _new_stage_counts_version() -> None:
+    cache.set(STAGE_COUNTS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@receiver(post_save, sender=Candidate, dispatch_uid="candidates_stage_counts_saved")
+@receiver(post_delete, sender=Candidate, dispatch_uid="candidates_stage_counts_deleted")
+def _candidates_changed(sender, **kwargs) -> None:
+    _new_stage_counts_version()
+    transaction.on_commit(_new_stage_counts_version)

@@ -22,6 +22,7 @@ from .selectors import (
     consent_history,
     document_get,
     document_list,
+    label_stages,
     own_candidate_record,
     privacy_notice_current,
 )
@@ -46,16 +47,36 @@ STAGE_ACTIONS = {
 }
 
 
+# The rows a list pages through (20 pages); past them the page asks for a search or a stage.
+LIST_CAP = 1000
+# What a row shows: a candidate has thirty columns, the list reads seven.
+LIST_COLUMNS = [
+    "reference",
+    "first_name",
+    "last_name",
+    "first_name_ar",
+    "last_name_ar",
+    "status",
+    "training_centre",
+    "training_centre__name",
+]
+
+
 @role_required(Role.CENTRE, Role.IOM)
 def candidate_list_view(request: HttpRequest) -> HttpResponse:
     filters = CandidateFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
+    rows = candidate_list(user=request.user, filters=cleaned).only(*LIST_COLUMNS)
+    paged = paginate(request, rows, cap=LIST_CAP)
+    label_stages(paged["page"])
     return render(
         request,
         "candidates/candidate_list.html",
         {
             "filters": filters,
-            **paginate(request, candidate_list(user=request.user, filters=cleaned)),
+            "stage": filters["status"].value() or "",
+            "show_centre": request.user.role == Role.IOM,
+            **paged,
         },
     )
 

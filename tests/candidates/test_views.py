@@ -261,3 +261,107 @@ def test_region_names_are_shown_in_the_readers_language(world, centre_client):
     assert "لومبارديا" in html and "جهة الدار البيضاء سطات" in html
     french = centre_client.get(world.candidate_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
     assert "Lombardie, Émilie-Romagne" in french.content.decode()
+
+
+# --- page cost (issue 9): bounded queries at two sizes, no exact count past the cap, cached
+# stage counts that follow every change.
+
+
+@pytest.mark.parametrize("role", ["centre", "iom"])
+def test_candidate_list_runs_the_same_few_queries_at_two_sizes(
+    world, client_for, role, django_assert_max_num_queries
+):
+    for size in (10, 120):
+        CandidateFactory.create_batch(
+            size - Candidate.objects.filter(training_centre=world.centre_org).count(),
+            training_centre=world.centre_org,
+        )
+        client = client_for(role)
+        for params in ({}, {"page": 2}, {"q": "a"}, {"status": "registered", "page": 3}):
+            with django_assert_max_num_queries(4):
+                response = client.get(reverse("candidates:list"), params)
+            assert response.status_code == 200
+
+
+def test_candidate_list_rows_link_to_each_candidates_page_and_show_their_stage(world, client_for):
+    CandidateFactory(training_centre=world.centre_b_org, status="certified", last_name="Aaron")
+    html = client_for("iom").get(reverse("candidates:list")).content.decode()
+    for candidate in Candidate.objects.all():
+        assert f'<a href="{candidate.get_absolute_url()}">' in html
+    assert "<td>Certified</td>" in html
+    assert f"<td>{world.centre_b_org.name}</td>" in html
+
+
+def test_candidate_list_keeps_the_chosen_stage_selected(world, client_for):
+    html = client_for("centre").get(reverse("candidates:list"), {"status": "certified"})
+    html = html.content.decode()
+    assert '<select name="status" class="form-select" id="id_status">' in html
+    assert '<option value="certified" selected>Certified</option>' in html
+    assert '<option value="" selected>' not in html
+
+
+def test_candidate_list_past_the_cap_asks_for_a_search_instead_of_counting_all(
+    world, client_for, monkeypatch
+):
+    from candidates import views
+
+    monkeypatch.setattr(views, "LIST_CAP", 60)
+    CandidateFactory.create_batch(80, training_centre=world.centre_org)
+    client = client_for("centre")
+    response = client.get(reverse("candidates:list"))
+    html = response.content.decode()
+    assert "More than 60 candidates: search, or choose a stage, to see the others." in html
+    assert "Page 1 of 2" in html
+    last = client.get(reverse("candidates:list"), {"page": 9})
+    assert len(last.context["page"].object_list) == 10  # rows 51–60: the list stops at the cap
+    narrowed = client.get(reverse("candidates:list"), {"q": world.candidate_a.cin})
+    assert "1 candidate" in narrowed.content.decode()
+    assert "More than" not in narrowed.content.decode()
+
+
+@pytest.mark.parametrize("query", ["lahl", "LAHLOU", "لحل", "c-zz9999", "zz123456", "Amin"])
+def test_candidate_search_finds_by_part_of_a_name_or_the_whole_reference_or_cin(
+    world, client_for, query
+):
+    wanted = CandidateFactory(
+        training_centre=world.centre_org,
+        first_name="Amine",
+        last_name="Lahlou",
+        last_name_ar="لحلو",
+        cin="ZZ123456",
+    )
+    Candidate.objects.filter(pk=wanted.pk).update(reference="C-ZZ9999")
+    CandidateFactory(training_centre=world.centre_org, first_name="Omar", last_name="Tazi")
+    response = client_for("centre").get(reverse("candidates:list"), {"q": query})
+    assert [c.pk for c in response.context["page"]] == [wanted.pk]
+
+
+def _stage_counts(client):
+    return {value: n for value, _label, n in client.get("/").context["candidate_stages"]}
+
+
+def test_home_stage_counts_follow_a_change_of_stage(world, client_for):
+    from candidates.services import candidate_start_training
+
+    CandidateFactory.create_batch(2, training_centre=world.centre_org)
+    iom, centre = client_for("iom"), client_for("centre")
+    assert _stage_counts(iom) == {"registered": 4}
+    assert _stage_counts(centre) == {"registered": 3}
+    candidate_start_training(candidate=world.candidate_a, by=world.centre)
+    assert _stage_counts(iom) == {"registered": 3, "in_training": 1}
+    assert _stage_counts(centre) == {"registered": 2, "in_training": 1}
+    CandidateFactory(training_centre=world.centre_org)
+    world.candidate_b.delete()
+    assert _stage_counts(iom) == {"registered": 3, "in_training": 1}
+    assert _stage_counts(centre) == {"registered": 3, "in_training": 1}
+
+
+def test_home_stage_counts_are_not_counted_again_on_every_load(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("iom")
+    client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    assert not [q for q in second.captured_queries if "GROUP BY" in q["sql"]]
