@@ -188,11 +188,11 @@ def test_the_page_says_which_rows_changed_and_offers_the_new_check(world):
     ref = world.candidate_a.reference
     job = import_preview(user=world.centre, upload=csv_upload(f"{ref},CIV,70,90,2026-06-01,"))
     hand_typed(world, world.candidate_a, 55)
-    client = Client(headers={"accept-language": "en"})
+    client = Client(headers={"accept-language": "fr"})
     client.force_login(world.centre)
     response = client.post(reverse("training:results_import_confirm", args=[job.pk]), follow=True)
     page = response.content.decode()
-    assert "Nothing was imported: since the file was checked" in page
+    assert "Rien n'a été importé : depuis la vérification du fichier" in page
     assert reverse("training:results_import_confirm", args=[job.pk]) in page  # confirm again
     assert FileImport.objects.get().status == "previewed"
 

@@ -435,8 +435,8 @@ def test_an_unexpected_failure_in_the_background_marks_the_import_failed(
     with pytest.raises(RuntimeError):
         check_results_file.delay(job_id=job.job_id, import_id=job.pk)
     job.refresh_from_db()
-    assert job.status == "failed" and job.job.status == "failed"
-    assert "pas pu être traité" in job.job.message  # the centre's language (French) by default
+    assert job.status == "failed" and job.job.status == "failed" and job.job.retryable
+    assert "pas pu être terminé" in job.job.message  # the centre's language (French) by default
 
 
 @pytest.mark.parametrize(
