@@ -6,9 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=thamm.settings.production \
     PIP_NO_CACHE_DIR=1
 
-# WeasyPrint (PDF reports and dossiers) needs Pango; curl serves the healthchecks.
+# WeasyPrint (PDF reports and dossiers) needs Pango, and DejaVu Sans for Latin and Arabic names
+# (thamm/pdf.py); curl serves the healthchecks.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 curl \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 thamm
 

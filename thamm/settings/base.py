@@ -248,5 +248,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of every PDF at INFO; its warnings (a refused URL) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 FORM_RENDERER = "thamm.forms.PortalFormRenderer"
