@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thamm.models import TenantOwned, TimeStampedModel, VersionedText
 from thamm.occupations import OCCUPATIONS, occupation_label
+from thamm.uploads import DOCUMENT_TYPES, storage_name
 
 # Moroccan identity card (Carte d'identité nationale, CIN): one or two letters, then digits.
 cin_validator = RegexValidator(
@@ -307,9 +308,7 @@ class ConsentRecord(models.Model):
 
 def _document_path(instance, filename: str) -> str:
     # A random name in a folder per candidate; never served by URL (views stream it after a check).
-    import uuid
-
-    return f"documents/{instance.candidate_id}/{uuid.uuid4().hex}.{instance.extension}"
+    return storage_name(f"documents/{instance.candidate_id}", instance.extension)
 
 
 class CandidateDocument(TimeStampedModel):
@@ -321,8 +320,6 @@ class CandidateDocument(TimeStampedModel):
         DIPLOMA = "diploma", _("Diploma or certificate")
         CV = "cv", _("CV")
         OTHER = "other", _("Other document")
-
-    TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="documents", verbose_name=_("candidate")
@@ -347,7 +344,7 @@ class CandidateDocument(TimeStampedModel):
 
     @property
     def extension(self) -> str:
-        return self.TYPES.get(self.content_type, "bin")
+        return DOCUMENT_TYPES.get(self.content_type, "bin")
 
 
 # The home pages' candidates-by-stage counts are cached (candidates.selectors) under a version that

@@ -11,6 +11,7 @@ from accounts.services import invitation_create
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.stages import stage_record
+from thamm.uploads import upload_check
 
 from .models import Candidate, CandidateDocument, ConsentRecord, Occupation, PrivacyNotice
 
@@ -263,22 +264,6 @@ def _set_sharing(candidate: Candidate, share: bool, by: User) -> None:
         _move(candidate=candidate, allowed_from={S.AVAILABLE}, to=S.CERTIFIED, by=by, checked=True)
 
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The file's real type from its first bytes (its name and the browser's word don't count)."""
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def document_add(*, candidate: Candidate, kind: str, upload, by: User) -> CandidateDocument:
     """Store a PDF, JPEG or PNG in the candidate's folder; by the candidate, their centre or IOM."""
@@ -286,21 +271,13 @@ def document_add(*, candidate: Candidate, kind: str, upload, by: User) -> Candid
         _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
     if kind not in CandidateDocument.Kind.values:
         raise DomainError(_("Choose what the document is."))
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise DomainError(_("The file is larger than 10 MB."))
-    if upload.size == 0:
-        raise DomainError(_("The file is empty."))
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise DomainError(_("Only PDF, JPEG or PNG files are accepted."))
+    checked = upload_check(upload)
     document = CandidateDocument(
         candidate=candidate,
         kind=kind,
-        original_name=(upload.name or "document")[:200],
-        content_type=content_type,
-        size=upload.size,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=by,
     )
     document.file.save("upload", upload, save=False)

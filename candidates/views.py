@@ -12,6 +12,7 @@ from thamm.forms import call_service
 from thamm.pagination import paginate
 from thamm.scheme import current_scheme
 from thamm.scoping import role_required
+from thamm.uploads import upload_stream
 from training.selectors import certification_check, result_list
 
 from .forms import CandidateFilterForm, CandidateForm, ConsentForm, DocumentForm, StageForm
@@ -299,15 +300,11 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download_view(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a document to who may see its candidate; every download is audited."""
     document = document_get(user=request.user, pk=pk)
-    audit(
-        actor=request.user,
-        action="document.view",
-        target=document.candidate,
-        detail={"document": document.pk},
-    )
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return upload_stream(
+        file=document.file,
         filename=f"{document.get_kind_display()}.{document.extension}",
         content_type=document.content_type,
+        actor=request.user,
+        target=document.candidate,
+        detail={"document": document.pk},
     )
