@@ -88,14 +88,21 @@ def candidate_stage_counts(*, user: User) -> list[tuple[str, str, int]]:
 
 
 def candidate_get(*, user: User, pk: int) -> Candidate:
-    return get_visible_or_404(
+    candidate = get_visible_or_404(
         candidate_list(user=user).prefetch_related("previous_occupations"), pk=pk
     )
+    candidate._visible_to = user.pk  # checked here: the page's other reads need not ask again
+    return candidate
+
+
+def _check_visible(*, user: User, candidate: Candidate) -> None:
+    if getattr(candidate, "_visible_to", None) != user.pk:
+        get_visible_or_404(candidate_list(user=user), pk=candidate.pk)
 
 
 def candidate_stage_history(*, user: User, candidate: Candidate) -> list:
     """The candidate's moves, oldest first, each with `to_stage_label` for people to read."""
-    get_visible_or_404(candidate_list(user=user), pk=candidate.pk)
+    _check_visible(user=user, candidate=candidate)
     return labelled_history(obj=candidate, choices=Candidate.Status)
 
 

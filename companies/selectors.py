@@ -47,9 +47,11 @@ def company_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
 
 
 def company_get(*, user: User, pk: int) -> Company:
-    return get_visible_or_404(
+    company = get_visible_or_404(
         company_list(user=user).select_related("chamber", "interest_body"), pk=pk
     )
+    company._visible_to = user.pk  # checked here: the page's other reads need not ask again
+    return company
 
 
 def company_name_taken(name: str, *, exclude: int | None = None) -> bool:
@@ -76,7 +78,8 @@ def company_overview_list(*, user: User, status: str | None = None) -> QuerySet[
 
 def company_history(*, user: User, company: Company):
     """The verification changes of a company the user may see, oldest first."""
-    company_get(user=user, pk=company.pk)
+    if getattr(company, "_visible_to", None) != user.pk:
+        company_get(user=user, pk=company.pk)
     return labelled_history(obj=company, choices=Company.Status)
 
 

@@ -365,3 +365,23 @@ def test_home_stage_counts_are_not_counted_again_on_every_load(world, client_for
     with CaptureQueriesContext(connection) as second:
         client.get("/")
     assert not [q for q in second.captured_queries if "GROUP BY" in q["sql"]]
+
+
+@pytest.mark.parametrize("role", ["centre", "iom"])
+def test_candidate_page_runs_at_most_ten_queries_with_or_without_results_and_moves(
+    world, client_for, role, django_assert_max_num_queries
+):
+    from candidates.services import candidate_start_training
+    from tests.factories import pass_everything
+
+    candidate = world.candidate_a
+    url = reverse("candidates:detail", args=[candidate.pk])
+    client = client_for(role)
+    with django_assert_max_num_queries(9):
+        assert client.get(url).status_code == 200
+    candidate_start_training(candidate=candidate, by=world.centre)
+    pass_everything(candidate)
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["results"]) > 3 and len(response.context["history"]) >= 1
