@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from thamm.scheme import country_regions, current_scheme, destination_region_choices
 
 from .models import Candidate, CandidateDocument, Occupation
-from .services import MOVES_FROM
 
 
 class DateInput(forms.DateInput):
@@ -95,14 +94,9 @@ class CandidateFilterForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    """A lifecycle move chosen on the candidate's page."""
+    """A lifecycle move chosen on the candidate's page: the moves the user may make now."""
 
-    ACTIONS = [
-        ("start_training", _("Start training")),
-        ("not_certified", _("Mark as not certified")),
-        ("withdraw", _("Withdraw from the scheme")),
-    ]
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(label=_("Action"))
     note = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -111,13 +105,9 @@ class StageForm(forms.Form):
         help_text=_("Required to withdraw a candidate or mark them as not certified."),
     )
 
-    def __init__(self, *args, status: str | None = None, **kwargs):
+    def __init__(self, *args, moves: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        if status is not None:
-            # The services' own rule (MOVES_FROM), which they check again.
-            self.fields["action"].choices = [
-                (key, label) for key, label in self.ACTIONS if status in MOVES_FROM[key]
-            ]
+        self.fields["action"].choices = [(name, move.label) for name, move in moves.items()]
 
 
 class ConsentForm(forms.Form):

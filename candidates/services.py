@@ -3,14 +3,15 @@
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Invitation, Organisation, Role, User
 from accounts.services import invitation_create
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.stages import stage_record
+from thamm.transitions import Lifecycle, Move, transition
 from thamm.uploads import upload_check
 
 from .models import Candidate, CandidateDocument, ConsentRecord, Occupation, PrivacyNotice
@@ -22,12 +23,6 @@ EDITABLE_FIELDS = [name for name in Candidate.RECORD_FIELDS if name != "previous
 S = Candidate.Status
 # Stages from which a candidate can still leave the scheme (after arrival they are workers).
 ACTIVE_STAGES = {S.REGISTERED, S.IN_TRAINING, S.CERTIFIED, S.AVAILABLE, S.SELECTED, S.PREDEPARTURE}
-# The stages each move a centre makes by hand starts from (the stage form offers only these).
-MOVES_FROM = {
-    "start_training": {S.REGISTERED},
-    "not_certified": {S.IN_TRAINING},
-    "withdraw": ACTIVE_STAGES,
-}
 
 
 def _check_may_manage(*, candidate_centre_id: int, by: User) -> None:
@@ -36,6 +31,41 @@ def _check_may_manage(*, candidate_centre_id: int, by: User) -> None:
     if by.role == Role.CENTRE and by.membership.organisation_id == candidate_centre_id:
         return
     raise DomainError(_("Only the candidate's training centre or IOM can change this record."))
+
+
+# The lifecycle (DESIGN.md §4) as far as training goes; the matching and pre-departure apps add
+# the moves after "available". The manual moves are the ones the stage form offers.
+LIFECYCLE = Lifecycle(
+    model=Candidate,
+    moves=(
+        Move("start_training", (S.REGISTERED,), S.IN_TRAINING, _l("Start training")),
+        Move(
+            "not_certified",
+            (S.IN_TRAINING,),
+            S.NOT_CERTIFIED,
+            _l("Mark as not certified"),
+            reason_required=_l("Give the reason why the candidate was not certified."),
+        ),
+        Move(
+            "withdraw",
+            tuple(ACTIVE_STAGES),
+            S.WITHDRAWN,
+            _l("Withdraw from the scheme"),
+            reason_required=_l("Give the reason for the withdrawal."),
+        ),
+        # Follow from the certification rule (training.services) and from the consent.
+        Move("certify", (S.IN_TRAINING,), S.CERTIFIED, manual=False),
+        Move("publish", (S.CERTIFIED,), S.AVAILABLE, manual=False),
+        Move("unpublish", (S.AVAILABLE,), S.CERTIFIED, manual=False),
+    ),
+    audit_prefix="candidate.stage",
+    refusal=_l("A candidate who is “%(stage)s” cannot move to “%(to)s”."),
+    roles=(Role.CENTRE, Role.IOM),
+    may=lambda candidate, by: _check_may_manage(
+        candidate_centre_id=candidate.training_centre_id, by=by
+    ),
+    changed_at_field="status_changed_at",
+)
 
 
 def _save(
@@ -88,24 +118,9 @@ def candidate_update(
     return locked
 
 
-def _move(
-    *, candidate: Candidate, allowed_from: set, to: str, by: User, note: str = "", checked=False
-) -> Candidate:
-    """Move a candidate between stages; `checked`: the caller has already checked who `by` is."""
-    if not checked:
-        _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
-    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if locked.status not in allowed_from:
-        raise DomainError(
-            _("A candidate who is “%(stage)s” cannot move to “%(to)s”.")
-            % {"stage": locked.get_status_display(), "to": S(to).label}
-        )
-    previous = locked.status
-    locked.status = to
-    locked.status_changed_at = timezone.now()
-    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-    stage_record(obj=locked, from_stage=previous, to_stage=to, by=by, note=note)
-    audit(actor=by, action=f"candidate.stage.{to}", target=locked, detail={"from": previous})
+def _move(*, candidate: Candidate, move: str, by: User, note: str = "", checked=False) -> Candidate:
+    """Make a lifecycle move, and keep the caller's object in step with the saved row."""
+    locked = transition(LIFECYCLE, candidate, move, by=by, note=note, checked=checked)
     candidate.status, candidate.status_changed_at = locked.status, locked.status_changed_at
     return candidate
 
@@ -146,9 +161,7 @@ def candidate_link_login(*, invitation: Invitation, user: User) -> Candidate | N
 @transaction.atomic
 def candidate_start_training(*, candidate: Candidate, by: User) -> Candidate:
     """A registered candidate starts the courses."""
-    return _move(
-        candidate=candidate, allowed_from=MOVES_FROM["start_training"], to=S.IN_TRAINING, by=by
-    )
+    return _move(candidate=candidate, move="start_training", by=by)
 
 
 @transaction.atomic
@@ -156,26 +169,16 @@ def candidate_mark_certified(*, candidate: Candidate, by: User) -> Candidate:
     """Record the certification. Only `training.services.candidate_certify` calls this, after
     checking the certification rule against the candidate's results. A candidate who already
     agreed to be shown to companies becomes available at once."""
-    _move(candidate=candidate, allowed_from={S.IN_TRAINING}, to=S.CERTIFIED, by=by)
+    _move(candidate=candidate, move="certify", by=by)
     if Candidate.objects.filter(pk=candidate.pk, profile_shared=True).exists():
-        _move(
-            candidate=candidate,
-            allowed_from={S.CERTIFIED},
-            to=S.AVAILABLE,
-            by=by,
-            note="consent given before certification",
-        )
+        _move(candidate=candidate, move="publish", by=by, note="consent given before certification")
     return candidate
 
 
 @transaction.atomic
 def candidate_withdraw(*, candidate: Candidate, by: User, reason: str) -> Candidate:
     """The candidate leaves the scheme before arriving in Italy; the reason is required."""
-    if not reason.strip():
-        raise DomainError(_("Give the reason for the withdrawal."))
-    _move(
-        candidate=candidate, allowed_from=MOVES_FROM["withdraw"], to=S.WITHDRAWN, by=by, note=reason
-    )
+    _move(candidate=candidate, move="withdraw", by=by, note=reason)
     # Someone who left the scheme is shown to no company, whatever they had chosen.
     Candidate.objects.filter(pk=candidate.pk).update(profile_shared=False)
     candidate.profile_shared = False
@@ -185,15 +188,7 @@ def candidate_withdraw(*, candidate: Candidate, by: User, reason: str) -> Candid
 @transaction.atomic
 def candidate_mark_not_certified(*, candidate: Candidate, by: User, reason: str) -> Candidate:
     """Training ended without certification; the reason is required."""
-    if not reason.strip():
-        raise DomainError(_("Give the reason why the candidate was not certified."))
-    return _move(
-        candidate=candidate,
-        allowed_from=MOVES_FROM["not_certified"],
-        to=S.NOT_CERTIFIED,
-        by=by,
-        note=reason,
-    )
+    return _move(candidate=candidate, move="not_certified", by=by, note=reason)
 
 
 def _check_is_the_candidate(*, candidate: Candidate, by: User) -> None:
@@ -259,9 +254,9 @@ def _set_sharing(candidate: Candidate, share: bool, by: User) -> None:
     candidate.profile_shared = share
     candidate.save(update_fields=["profile_shared", "updated_at"])
     if share and candidate.status == S.CERTIFIED:
-        _move(candidate=candidate, allowed_from={S.CERTIFIED}, to=S.AVAILABLE, by=by, checked=True)
+        _move(candidate=candidate, move="publish", by=by, checked=True)
     elif not share and candidate.status == S.AVAILABLE:
-        _move(candidate=candidate, allowed_from={S.AVAILABLE}, to=S.CERTIFIED, by=by, checked=True)
+        _move(candidate=candidate, move="unpublish", by=by, checked=True)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from .selectors import (
     privacy_notice_current,
 )
 from .services import (
+    LIFECYCLE,
     candidate_create,
     candidate_invite,
     candidate_mark_not_certified,
@@ -112,7 +113,7 @@ def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "history": candidate_stage_history(user=request.user, candidate=candidate),
-            "stage_form": StageForm(status=candidate.status),
+            "stage_form": StageForm(moves=LIFECYCLE.moves_for(candidate, request.user)),
             "results": results,
             "documents": document_list(user=request.user, candidate=candidate),
             "document_form": DocumentForm(),
@@ -162,7 +163,8 @@ def candidate_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_stage_view(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_get(user=request.user, pk=pk)
-    form = StageForm(request.POST)
+    # Any manual move is read; the service refuses one the candidate's stage does not allow.
+    form = StageForm(request.POST, moves=LIFECYCLE.manual_moves)
     if not form.is_valid():
         messages.error(request, _("Choose an action."))
         return redirect(candidate)

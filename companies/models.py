@@ -410,6 +410,11 @@ class Vacancy(TenantOwned, TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("companies:vacancy_detail", kwargs={"pk": self.pk})
 
+    @property
+    def is_open(self) -> bool:
+        """Still changeable: a filled or closed vacancy stays as it was."""
+        return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
+
     def clean(self) -> None:
         if self.contract == self.Contract.FIXED_TERM and not self.contract_months:
             raise ValidationError(

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Membership, Organisation, Role, User
 from accounts.services import advisor_grants_end_for_chamber
@@ -17,6 +18,7 @@ from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.scheme import current_scheme, province_region, region_name
 from thamm.stages import stage_record
+from thamm.transitions import Lifecycle, Move, transition
 
 from .models import (
     NAME_TAKEN,
@@ -71,20 +73,6 @@ VACANCY_FIELDS = [
     "description_fr",
     "description_ar",
 ]
-
-# Verification: action → (from stages, to stage). Suspending needs a reason.
-VERIFICATION_MOVES = {
-    "verify": ((Company.Status.PENDING,), Company.Status.VERIFIED),
-    "suspend": ((Company.Status.VERIFIED,), Company.Status.SUSPENDED),
-    "reinstate": ((Company.Status.SUSPENDED,), Company.Status.VERIFIED),
-}
-
-# Vacancy states: action → (from states, to state).
-VACANCY_MOVES = {
-    "publish": ((Vacancy.Status.DRAFT,), Vacancy.Status.PUBLISHED),
-    "fill": ((Vacancy.Status.PUBLISHED,), Vacancy.Status.FILLED),
-    "close": ((Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED), Vacancy.Status.CLOSED),
-}
 
 
 def _stale_signups(*, cutoff):
@@ -151,6 +139,53 @@ def _check_may_verify(*, company: Company, by: User) -> None:
     if by.role not in (Role.CHAMBER, Role.IOM):
         raise DomainError(_("Only IOM or the company's chamber advisor can verify a company."))
     _check_may_act(company=company, by=by)
+
+
+VERIFICATION = Lifecycle(
+    model=Company,
+    moves=(
+        Move(
+            "verify", (Company.Status.PENDING,), Company.Status.VERIFIED, _l("Verify the company")
+        ),
+        Move(
+            "suspend",
+            (Company.Status.VERIFIED,),
+            Company.Status.SUSPENDED,
+            _l("Suspend the company"),
+            reason_required=_l("Give the reason for the suspension."),
+        ),
+        Move(
+            "reinstate",
+            (Company.Status.SUSPENDED,),
+            Company.Status.VERIFIED,
+            _l("Reinstate the company"),
+        ),
+    ),
+    audit_prefix="company",
+    refusal=_l("This change is not possible: the company's verification is “%(status)s”."),
+    roles=(Role.CHAMBER, Role.IOM),
+    may=lambda company, by: _check_may_verify(company=company, by=by),
+    changed_at_field="status_changed_at",
+    reason_field="status_reason",
+)
+
+VACANCY_LIFECYCLE = Lifecycle(
+    model=Vacancy,
+    moves=(
+        Move("publish", (Vacancy.Status.DRAFT,), Vacancy.Status.PUBLISHED, _l("Publish")),
+        Move("fill", (Vacancy.Status.PUBLISHED,), Vacancy.Status.FILLED, _l("Mark as filled")),
+        Move(
+            "close",
+            (Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED),
+            Vacancy.Status.CLOSED,
+            _l("Close the vacancy"),
+        ),
+    ),
+    audit_prefix="vacancy",
+    refusal=_l("This change is not possible: the vacancy's status is “%(status)s”."),
+    roles=(Role.COMPANY, Role.CHAMBER, Role.IOM),
+    may=lambda vacancy, by: _check_may_act(company=vacancy.company, by=by),
+)
 
 
 def notify_chamber(company: Company) -> None:
@@ -247,37 +282,17 @@ def company_update(*, company: Company, data: dict, by: User) -> Company:
     return company
 
 
-@transaction.atomic
 def company_set_status(*, company: Company, action: str, by: User, reason: str = "") -> Company:
-    """Verify, suspend (with a reason) or reinstate a company; every change is recorded."""
-    _check_may_verify(company=company, by=by)
-    if action not in VERIFICATION_MOVES:
-        raise DomainError(_("Unknown action."))
-    sources, target = VERIFICATION_MOVES[action]
-    company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status not in sources:
-        raise DomainError(
-            _("This change is not possible: the company's verification is “%(status)s”.")
-            % {"status": company.get_status_display()}
-        )
-    reason = reason.strip()
-    if action == "suspend" and not reason:
-        raise DomainError(_("Give the reason for the suspension."))
-    previous = company.status
-    company.status = target
-    company.status_reason = reason
-    company.status_changed_at = timezone.now()
-    company.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    stage_record(obj=company, from_stage=previous, to_stage=target, by=by, note=reason)
-    if target == Company.Status.SUSPENDED:
-        _unpublish_vacancies(company=company, by=by, reason=reason)
-    audit(
-        actor=by,
-        action=f"company.{action}",
-        target=company,
-        detail={"from": previous, "to": target, "reason": reason},
+    """Verify, suspend (with a reason) or reinstate a company; every change is recorded. A
+    suspended company's published vacancies go back to draft."""
+
+    def unpublish_if_suspended(company: Company) -> None:
+        if company.status == Company.Status.SUSPENDED:
+            _unpublish_vacancies(company=company, by=by, reason=company.status_reason)
+
+    return transition(
+        VERIFICATION, company, action, by=by, note=reason, then=unpublish_if_suspended
     )
-    return company
 
 
 def _unpublish_vacancies(*, company: Company, by: User, reason: str) -> None:
@@ -416,7 +431,7 @@ def vacancy_update(*, vacancy: Vacancy, data: dict, by: User) -> Vacancy:
     """Edit a draft or published vacancy (a filled or closed one stays as it was)."""
     _check_may_act(company=vacancy.company, by=by)
     vacancy = Vacancy.objects.select_for_update().select_related("company").get(pk=vacancy.pk)
-    if vacancy.status not in (Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED):
+    if not vacancy.is_open:
         raise DomainError(_("A filled or closed vacancy can no longer be changed."))
     _check_vacancy_data(company=vacancy.company, data=data)
     _save_vacancy(vacancy, data)
@@ -424,25 +439,13 @@ def vacancy_update(*, vacancy: Vacancy, data: dict, by: User) -> Vacancy:
     return vacancy
 
 
-@transaction.atomic
 def vacancy_move(*, vacancy: Vacancy, action: str, by: User) -> Vacancy:
     """Publish, fill or close a vacancy. Only a verified company with an eligible unit
     publishes, and only a vacancy that starts today or later at an eligible unit."""
-    _check_may_act(company=vacancy.company, by=by)
-    if action not in VACANCY_MOVES:
-        raise DomainError(_("Unknown action."))
-    sources, target = VACANCY_MOVES[action]
-    # FOR UPDATE without OF locks the joined company row too: a publication and a suspension
-    # (which locks the company first) never cross.
-    vacancy = (
-        Vacancy.objects.select_for_update().select_related("company", "unit").get(pk=vacancy.pk)
-    )
-    if vacancy.status not in sources:
-        raise DomainError(
-            _("This change is not possible: the vacancy's status is “%(status)s”.")
-            % {"status": vacancy.get_status_display()}
-        )
-    if action == "publish":
+
+    def check_publication(vacancy: Vacancy) -> list[str]:
+        if action != "publish":
+            return []
         blockers = publish_blockers(company=vacancy.company)
         if blockers:
             raise DomainError(" ".join(blockers))
@@ -451,9 +454,15 @@ def vacancy_move(*, vacancy: Vacancy, action: str, by: User) -> Vacancy:
         if vacancy.start_date < timezone.localdate():
             raise DomainError(_("The start date has passed: change it before publishing."))
         vacancy.published_at = timezone.now()
-    previous = vacancy.status
-    vacancy.status = target
-    vacancy.save(update_fields=["status", "published_at", "updated_at"])
-    stage_record(obj=vacancy, from_stage=previous, to_stage=target, by=by)
-    audit(actor=by, action=f"vacancy.{action}", target=vacancy)
-    return vacancy
+        return ["published_at"]
+
+    # FOR UPDATE without OF locks the joined company row too: a publication and a suspension
+    # (which locks the company first) never cross.
+    return transition(
+        VACANCY_LIFECYCLE,
+        vacancy,
+        action,
+        by=by,
+        queryset=Vacancy.objects.select_related("company", "unit"),
+        prepare=check_publication,
+    )

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapters import SESSION_INVITATION
@@ -38,7 +39,8 @@ from .selectors import (
     vacancy_list,
 )
 from .services import (
-    VERIFICATION_MOVES,
+    VACANCY_LIFECYCLE,
+    VERIFICATION,
     attestation_sign,
     company_set_status,
     company_update,
@@ -124,10 +126,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signed_current": signed_current_statement(user=request.user, company=company),
             "history": company_history(user=request.user, company=company),
             "blockers": publish_blockers(company=company),
-            "may_verify": request.user.role in (Role.CHAMBER, Role.IOM),
-            "moves": [
-                a for a, (sources, _t) in VERIFICATION_MOVES.items() if company.status in sources
-            ],
+            "moves": VERIFICATION.moves_for(company, request.user),
             "verification_form": VerificationForm(),
         },
     )
@@ -269,9 +268,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "company": vacancy.company,
             "modules": vacancy.required_modules.all(),
             "history": vacancy_history(user=request.user, vacancy=vacancy),
-            "blockers": publish_blockers(company=vacancy.company)
-            if vacancy.status == Vacancy.Status.DRAFT
-            else [],
+            "moves": (moves := VACANCY_LIFECYCLE.moves_for(vacancy, request.user)),
+            "blockers": publish_blockers(company=vacancy.company) if "publish" in moves else [],
         },
     )
 
@@ -280,7 +278,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = vacancy_get(user=request.user, pk=pk)
-    if vacancy.status not in (Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED):
+    if not vacancy.is_open:
         messages.error(request, _("A filled or closed vacancy can no longer be changed."))
         return redirect(vacancy)
     form = VacancyForm(
@@ -302,6 +300,13 @@ def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+VACANCY_MOVED = {
+    "publish": _l("The vacancy is published."),
+    "fill": _l("The vacancy is marked as filled."),
+    "close": _l("The vacancy is closed."),
+}
+
+
 @role_required(*COMPANY_ROLES)
 @require_POST
 def vacancy_move_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -313,14 +318,7 @@ def vacancy_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            {
-                "publish": _("The vacancy is published."),
-                "fill": _("The vacancy is marked as filled."),
-                "close": _("The vacancy is closed."),
-            }[action],
-        )
+        messages.success(request, VACANCY_MOVED[action])
     return redirect(vacancy)
 
 
