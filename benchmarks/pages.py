@@ -88,7 +88,7 @@ STAGE_WEIGHTS = {
     "withdrawn": 5,
     "not_certified": 2,
 }
-NEEDLE = 10  # the benchmark's candidate number i = 10 has a name nobody else has
+NEEDLE = 200  # candidate B-00000200 (after the demo's ~120) has a name nobody else has
 SYLLABLES = ["ba", "ri", "ka", "mo", "ta", "zi", "lu", "ne", "sa", "ho", "da", "fi"]
 
 
