@@ -23,6 +23,17 @@ class Role(models.TextChoices):
     IOM = "iom", _("IOM coordinator")
 
 
+# The language each role reads first (DESIGN.md §10), for people who chose none: what e-mails,
+# notifications and invitations to them are written in.
+ROLE_LANGUAGE = {
+    Role.CANDIDATE: "fr",
+    Role.CENTRE: "fr",
+    Role.COMPANY: "it",
+    Role.CHAMBER: "it",
+    Role.IOM: "en",
+}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -60,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Kept by thamm.notifications as notifications are made and read: the navigation shows it
+    # with no query of its own (the user is loaded before the view anyway).
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -105,6 +119,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.membership is None:
             return None
         return ORGANISATION_KIND_ROLE[self.membership.organisation.kind]
+
+    @property
+    def reading_language(self) -> str:
+        """The language to write to this person in: their own choice, else their role's."""
+        return self.language or ROLE_LANGUAGE.get(self.role, settings.LANGUAGE_CODE)
 
     @property
     def is_org_admin(self) -> bool:

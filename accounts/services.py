@@ -13,8 +13,17 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.notifications import notify
 
-from .models import Invitation, Membership, Organisation, OrganisationUserObjectPermission, User
+from .models import (
+    ORGANISATION_KIND_ROLE,
+    ROLE_LANGUAGE,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationUserObjectPermission,
+    User,
+)
 from .selectors import (
     ASSIST_COMPANY,
     advisor_assignment_list,
@@ -23,16 +32,11 @@ from .selectors import (
     chamber_advisors,
     may_assign_advisors,
 )
-from .tasks import send_existing_account_email, send_invitation_email
+from .tasks import send_invitation_email
 
 # The invitee has no account yet, so no language of their own: the invitation is written in the
 # language their role uses first (DESIGN.md §10). Candidates' invitations come in French.
-INVITATION_LANGUAGE = {
-    Organisation.Kind.TRAINING_CENTRE: "fr",
-    Organisation.Kind.COMPANY: "it",
-    Organisation.Kind.CHAMBER: "it",
-    Organisation.Kind.IOM: "en",
-}
+INVITATION_LANGUAGE = {kind: ROLE_LANGUAGE[role] for kind, role in ORGANISATION_KIND_ROLE.items()}
 
 
 @transaction.atomic
@@ -102,13 +106,17 @@ def invitation_create(
             target=invitation,
             detail={"role": role, "existing_account_id": owner.pk},
         )
-        transaction.on_commit(
-            lambda: send_existing_account_email.delay(
-                user_id=owner.pk,
-                organisation_id=organisation.pk,
-                base_url=base_url,
-                language=_owner_language(owner),
-            )
+        base = base_url.rstrip("/")
+        notify(
+            recipients=[owner],
+            kind="account.invitation_attempt",
+            template="accounts/email/existing_account",
+            context={
+                "organisation": organisation,
+                "email": owner.email,
+                "login_url": base + reverse("account_login"),
+                "password_reset_url": base + reverse("account_reset_password"),
+            },
         )
         return invitation, ""
     link = base_url.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
@@ -120,17 +128,6 @@ def invitation_create(
         )
     )
     return invitation, link
-
-
-def _owner_language(user: User) -> str:
-    """The language an account's owner reads: their own, else the first one of their role."""
-    if user.language:
-        return user.language
-    if user.is_candidate:
-        return INVITATION_LANGUAGE[Organisation.Kind.TRAINING_CENTRE]
-    if user.membership is not None:
-        return INVITATION_LANGUAGE.get(user.membership.organisation.kind, "")
-    return ""
 
 
 def invitation_check(*, invitation: Invitation | None) -> Invitation:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -16,6 +17,7 @@ from accounts.models import Membership, Organisation, Role, User
 from accounts.services import advisor_grants_end_for_chamber
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.notifications import notify
 from thamm.scheme import current_scheme, province_region, region_name
 from thamm.stages import stage_record
 from thamm.transitions import Lifecycle, Move, transition
@@ -189,12 +191,17 @@ VACANCY_LIFECYCLE = Lifecycle(
 
 
 def notify_chamber(company: Company) -> None:
-    """After the transaction: e-mail the chamber's admins that the company asks for its help."""
-    from .tasks import notify_chamber_of_company
-
-    company_id, chamber_id = company.pk, company.chamber_id
-    transaction.on_commit(
-        lambda: notify_chamber_of_company.delay(company_id=company_id, chamber_id=chamber_id)
+    """Tell the chamber's admins, each in their language, that the company named their chamber
+    as the one helping it, so that they assign an advisor (e-mailed after the commit)."""
+    admins = Membership.objects.filter(
+        organisation_id=company.chamber_id, role=Membership.Role.ADMIN, user__is_active=True
+    ).select_related("user__membership_row__organisation")
+    notify(
+        recipients=[membership.user for membership in admins],
+        kind="company.chamber_named",
+        template="companies/email/chamber_named",
+        context={"company": company},
+        link=reverse("accounts:advisor_assignments"),
     )
 
 

@@ -91,6 +91,14 @@ def _cohort(centre):
     )
 
 
+def _notification(user):
+    from thamm.models import Notification
+
+    return Notification.objects.create(
+        recipient=user, kind="test", subject="s", body="b", link="/advisors/"
+    )
+
+
 def _job(organisation, **fields):
     from thamm.models import Job
 
@@ -202,6 +210,15 @@ CASES = [
         id="centre B's failed job",
     ),
     Case("job_retry", signed_in(405), kwargs=lambda w: {"pk": _job(w.centre_org).pk}),
+    Case("notifications", signed_in(200)),
+    Case("notifications_read", signed_in(to_page("notifications")), method="post"),
+    Case("notifications_read", signed_in(405)),
+    Case(
+        "notification_open",
+        signed_in(404, chamber=to("/advisors/")),
+        kwargs=lambda w: {"pk": _notification(w.chamber).pk},
+        id="the chamber advisor's notification",
+    ),
     Case(
         "set_language",
         every(to("/")),

@@ -257,3 +257,36 @@ class Job(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Notification(TimeStampedModel):
+    """Something the portal tells one person (DESIGN.md §11): in the list of their notifications,
+    and by e-mail. The text is written when it is made, in the recipient's language."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    # A path on the portal the notification leads to ("" when none).
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The list (newest first) and the unread count in the navigation.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="thamm_notif_list"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="thamm_notif_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

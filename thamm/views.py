@@ -18,6 +18,13 @@ from accounts.home import home_context
 
 from .exceptions import DomainError
 from .jobs import job_current_progress, job_get, job_retry
+from .notifications import (
+    LIST_SIZE,
+    notification_get,
+    notification_list,
+    notification_read,
+    notifications_read_all,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +106,37 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"
     return redirect(back)
+
+
+@login_required
+@require_safe
+def notification_list_view(request: HttpRequest) -> HttpResponse:
+    """The person's own notifications, newest first."""
+    notifications = notification_list(user=request.user)
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "notifications": notifications[:LIST_SIZE],
+            "unread": notifications.filter(read_at__isnull=True).exists(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def notification_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notification: it is read, and the page it is about opens."""
+    notification = notification_get(user=request.user, pk=pk)
+    notification_read(notification=notification)
+    return redirect(notification.link or "notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_view(request: HttpRequest) -> HttpResponse:
+    notifications_read_all(user=request.user)
+    return redirect("notifications")
 
 
 @require_POST

@@ -17,15 +17,13 @@ import hashlib
 import json
 import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 from tablib import Dataset
 
-from accounts.models import Organisation, Role, User
-from accounts.services import INVITATION_LANGUAGE
+from accounts.models import ROLE_LANGUAGE, Role, User
 from candidates import resources as candidate_resources
 from candidates.models import Candidate
 from thamm.audit import audit
@@ -334,11 +332,9 @@ def import_job_retry(work: Job) -> None:
 
 
 def _uploader_language(job: FileImport) -> str:
-    """The uploader's chosen language; else the one training centres use first (French)."""
+    """The language the uploader reads (their own choice, else training centres' first)."""
     user = job.uploaded_by
-    if user and user.language:
-        return user.language
-    return INVITATION_LANGUAGE.get(Organisation.Kind.TRAINING_CENTRE, settings.LANGUAGE_CODE)
+    return user.reading_language if user else ROLE_LANGUAGE[Role.CENTRE]
 
 
 def import_check_in_background(*, import_id: int) -> None:

@@ -1,0 +1,112 @@
+"""Notifications (DESIGN.md §11): the one way the apps tell a person something.
+
+    notify(recipients=admins, kind="company.chamber_named",
+           template="companies/email/chamber_named", context={"company": company},
+           link=reverse("accounts:advisor_assignments"))
+
+For each recipient, `notify` writes the subject and the text from `<template>_subject.txt` and
+`<template>_body.txt` in the language that person reads (`User.reading_language`), keeps them as
+a `Notification` (their list at /notifications/; the unread count in the navigation is a counter
+on the user, `User.unread_notifications`, kept here), and e-mails
+them once the transaction commits (a task, retried on mail-server errors). The templates are plain
+text: what a user typed (a company's name) goes in as data, between quotation marks, never as
+the portal's own wording, and nothing is HTML-escaped in an e-mail or left unescaped on a page.
+"""
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification
+from .scoping import get_visible_or_404
+
+LIST_SIZE = 50
+
+
+def render_message(template: str, context: dict, *, language: str) -> tuple[str, str]:
+    """The subject (one line) and the text of a message, in `language`."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context).strip()
+    return subject[:200], body
+
+
+def notify(
+    *, recipients, kind: str, template: str, context: dict, link: str = "", email: bool = True
+) -> list[Notification]:
+    """Tell each recipient (active users) something, in their language; e-mail it after the
+    commit unless `email` is False."""
+    notifications = []
+    for user in recipients:
+        if not user.is_active:
+            continue
+        subject, body = render_message(template, context, language=user.reading_language)
+        notifications.append(
+            Notification(recipient=user, kind=kind, subject=subject, body=body, link=link)
+        )
+    Notification.objects.bulk_create(notifications)
+    per_user = Counter(n.recipient_id for n in notifications)
+    for user_id, count in per_user.items():
+        _count(user_id).update(unread_notifications=F("unread_notifications") + count)
+    if email and notifications:
+        from .tasks import send_notification_emails
+
+        ids = [n.pk for n in notifications]
+        transaction.on_commit(lambda: send_notification_emails.delay(notification_ids=ids))
+    return notifications
+
+
+def notifications_email(*, notification_ids: list[int]) -> int:
+    """E-mail the notifications not e-mailed yet (the task's work; a re-run sends nothing
+    twice). Returns how many were sent."""
+    from django.core.mail import send_mail
+
+    sent = 0
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for notification in pending.select_related("recipient"):
+        body = notification.body
+        if notification.link:
+            body += f"\n\n{settings.PORTAL_URL}{notification.link}"
+        send_mail(
+            notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
+        )
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (nobody sees another person's)."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def notification_get(*, user, pk: int) -> Notification:
+    return get_visible_or_404(notification_list(user=user), pk=pk)
+
+
+def notification_read(*, notification: Notification) -> None:
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    ):
+        _count(notification.recipient_id).filter(unread_notifications__gt=0).update(
+            unread_notifications=F("unread_notifications") - 1
+        )
+
+
+def notifications_read_all(*, user) -> int:
+    unread = notification_list(user=user).filter(read_at__isnull=True)
+    count = unread.update(read_at=timezone.now())
+    _count(user.pk).update(unread_notifications=0)
+    return count
+
+
+def _count(user_id: int):
+    """The recipient's row, whose `unread_notifications` counter the navigation shows."""
+    return get_user_model().objects.filter(pk=user_id)
