@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import ChamberProvince
-
 from .models import Invitation, Membership, Organisation, OrganisationUserObjectPermission, User
 
 
@@ -11,13 +9,6 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
-
-
-class ChamberProvinceInline(admin.TabularInline):
-    """The provinces of a chamber's area: companies producing there are pointed to it."""
-
-    model = ChamberProvince
-    extra = 0
 
 
 @admin.register(User)
@@ -42,11 +33,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+    # Inlines for one kind of organisation, added by the apps above (companies: a chamber's
+    # provinces), so that accounts needs none of them.
+    kind_inlines: dict[str, list] = {}
 
     def get_inlines(self, request, obj):
-        if obj is not None and obj.kind == Organisation.Kind.CHAMBER:
-            return [MembershipInline, ChamberProvinceInline]
-        return self.inlines
+        if obj is None:
+            return self.inlines
+        return [*self.inlines, *self.kind_inlines.get(obj.kind, [])]
 
 
 @admin.register(Invitation)

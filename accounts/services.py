@@ -32,6 +32,7 @@ from .selectors import (
     chamber_advisors,
     may_assign_advisors,
 )
+from .signals import candidate_invitation_accepted
 from .tasks import send_invitation_email
 
 # The invitee has no account yet, so no language of their own: the invitation is written in the
@@ -167,11 +168,10 @@ def invitation_accept(*, invitation_id: int, user: User) -> Invitation:
     if invitation.email.lower() != user.email.lower():
         raise DomainError(_("This invitation was sent to another e-mail address."))
     if invitation.role == Invitation.Role.CANDIDATE:
-        from candidates.services import candidate_link_login  # candidates builds on accounts
-
         user.is_candidate = True
         user.save(update_fields=["is_candidate"])
-        candidate_link_login(invitation=invitation, user=user)
+        # candidates builds on accounts: it links the login to the record (candidates.signals).
+        candidate_invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     else:
         if Membership.objects.filter(user=user).exists():
             raise DomainError(_("This account already belongs to an organisation."))

@@ -5,8 +5,8 @@ from django.template import engines
 from django.urls import path
 
 from candidates.models import Candidate
-from thamm.urls import handler403, handler404, handler500
-from thamm.urls import urlpatterns as portal_urlpatterns
+from portal.urls import handler403, handler404, handler500
+from portal.urls import urlpatterns as portal_urlpatterns
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 

@@ -7,3 +7,6 @@ class CandidatesConfig(AppConfig):
 
     name = "candidates"
     verbose_name = _("Candidates")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

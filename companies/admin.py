@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from accounts.admin import OrganisationAdmin
+from accounts.models import Organisation
+
 from .models import (
     Attestation,
     ChamberProvince,
@@ -9,6 +12,16 @@ from .models import (
     RegionalBody,
     Vacancy,
 )
+
+
+class ChamberProvinceInline(admin.TabularInline):
+    """The provinces of a chamber's area: companies producing there are pointed to it."""
+
+    model = ChamberProvince
+    extra = 0
+
+
+OrganisationAdmin.kind_inlines[Organisation.Kind.CHAMBER] = [ChamberProvinceInline]
 
 
 class ProductionUnitInline(admin.TabularInline):

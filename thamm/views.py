@@ -14,8 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
-from accounts.home import home_context
-
 from .exceptions import DomainError
 from .jobs import job_current_progress, job_get, job_retry
 from .notifications import (
@@ -27,14 +25,6 @@ from .notifications import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The landing page for visitors; for a signed-in user, their role's next actions."""
-    if not request.user.is_authenticated:
-        return render(request, "home/anonymous.html")
-    context = home_context(user=request.user)
-    return render(request, context["template"], context)
 
 
 @functools.lru_cache(maxsize=4)

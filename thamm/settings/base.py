@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "companies",
     "matching",
     "predeparture",
+    # Above the apps: the role home pages, the navigation and the root URLs (layering: README).
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +62,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMFAMiddleware",
 ]
 
-ROOT_URLCONF = "thamm.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "thamm.wsgi.application"
 
 TEMPLATES = [
@@ -74,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "thamm.context_processors.portal",
+                "portal.context_processors.navigation",
             ],
         },
     },

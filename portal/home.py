@@ -1,5 +1,7 @@
 """What each role's home page offers: that role's next actions, built from scoped selectors."""
 
+from accounts.models import Role, User
+from accounts.selectors import advisor_assignment_list, invitation_list
 from candidates.selectors import (
     candidate_list,
     candidate_stage_counts,
@@ -11,9 +13,6 @@ from companies.selectors import company_list, signed_current_statement
 from companies.services import publish_blockers
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
-
-from .models import Role, User
-from .selectors import advisor_assignment_list, invitation_list
 
 HOME_TEMPLATES = {
     Role.CANDIDATE: "home/candidate.html",

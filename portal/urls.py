@@ -1,13 +1,17 @@
+"""The root URLs: every app's, under the portal that sits above them all."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-from .admin_site import configure_admin_site
+from thamm import views
+from thamm.admin_site import configure_admin_site
+
+from . import views as portal_views
 
 configure_admin_site(admin.site)
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
