@@ -271,8 +271,10 @@ class PrivacyNotice(VersionedText):
         verbose_name_plural = _("privacy notices")
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(TenantOwned, models.Model):
     """One consent decision of a candidate: append-only, with time and notice version."""
+
+    tenant_path = "candidate__training_centre"
 
     class Action(models.TextChoices):
         GIVE = "give", _("Consent given")
@@ -311,8 +313,10 @@ def _document_path(instance, filename: str) -> str:
     return storage_name(f"documents/{instance.candidate_id}", instance.extension)
 
 
-class CandidateDocument(TimeStampedModel):
+class CandidateDocument(TenantOwned, TimeStampedModel):
     """A file in a candidate's folder: passport or CIN copy, diploma, CV."""
+
+    tenant_path = "candidate__training_centre"
 
     class Kind(models.TextChoices):
         PASSPORT = "passport", _("Passport (copy)")

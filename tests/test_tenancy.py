@@ -126,3 +126,56 @@ def test_no_view_reads_a_tenant_model_directly():
         if hits:
             offenders[module_name] = hits
     assert not offenders, f"views reading tenant models without a selector: {offenders}"
+
+
+# Models that hold no organisation's data although they point at some: reference data, and rows
+# read only by IOM or by one person (each with the reason).
+NOT_TENANT_DATA = {
+    "thamm.AuditEntry": "read by IOM only, in the admin",
+    "thamm.StageChange": "read through the selector of the object it is about",
+    "thamm.Notification": "one person's own (notification_list filters by recipient)",
+    "companies.ChamberProvince": "reference data: the provinces of each chamber's area",
+    "accounts.OrganisationUserObjectPermission": "grants between tenants (accounts.selectors)",
+    "accounts.OrganisationGroupObjectPermission": "guardian's group grants: not used",
+}
+
+
+def _points_at_tenant_data(model) -> bool:
+    owners = tenant_models() | {apps.get_model("accounts.Organisation")}
+    return any(
+        field.many_to_one and field.related_model in owners for field in model._meta.get_fields()
+    )
+
+
+def test_every_model_holding_a_tenants_data_is_marked_with_its_owner():
+    unmarked = [
+        model._meta.label
+        for model in apps.get_models()
+        if Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(ROOT)
+        and not issubclass(model, TenantOwned)
+        and model._meta.label not in NOT_TENANT_DATA
+        and _points_at_tenant_data(model)
+    ]
+    assert unmarked == [], f"mark these TenantOwned with their tenant_path: {unmarked}"
+
+
+def test_every_owner_path_leads_to_an_organisation():
+    organisation = apps.get_model("accounts.Organisation")
+    for model in tenant_models() - {organisation}:
+        if model._meta.label in TENANT_MODEL_LABELS:
+            continue
+        current = model
+        for step in model.tenant_path.split("__"):
+            current = current._meta.get_field(step).related_model
+        assert current is organisation, (model._meta.label, model.tenant_path)
+
+
+def test_owned_keeps_the_users_own_organisations_rows(world):
+    from thamm.models import Job
+    from thamm.scoping import owned
+
+    mine = Job.objects.create(kind="t", organisation=world.centre_org)
+    Job.objects.create(kind="t", organisation=world.centre_b_org)
+    assert list(owned(Job.objects.all(), user=world.centre)) == [mine]
+    assert owned(Job.objects.all(), user=world.iom).count() == 2
+    assert not owned(Job.objects.all(), user=world.candidate).exists()

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from .audit import audit
 from .exceptions import DomainError
 from .models import Job
-from .scoping import get_visible_or_404
+from .scoping import get_visible_or_404, owned
 
 logger = logging.getLogger(__name__)
 
@@ -229,13 +229,7 @@ def job_current_progress(job: Job) -> int:
 
 def job_list(*, user) -> QuerySet[Job]:
     """Jobs of the user's organisation; IOM sees all."""
-    if not user.is_authenticated:
-        return Job.objects.none()
-    if user.is_iom:
-        return Job.objects.all()
-    if user.membership:
-        return Job.objects.filter(organisation_id=user.membership.organisation_id)
-    return Job.objects.none()
+    return owned(Job.objects.all(), user=user)
 
 
 def job_get(*, user, pk: int) -> Job:

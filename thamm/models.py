@@ -52,9 +52,11 @@ class VersionedText(models.Model):
 class TenantOwned:
     """Marks a model whose rows belong to one organisation (DESIGN.md §3).
 
-    `tenant_path` is the lookup from the model to its owning `accounts.Organisation`. Views never
-    read such a model through `.objects` (tests/test_tenancy.py enforces it): they call the app's
-    selectors, which take the acting user.
+    `tenant_path` is the lookup from the model to its owning `accounts.Organisation`;
+    `thamm.scoping.owned(queryset, user=...)` filters by it. Views never read such a model through
+    `.objects` (tests/test_tenancy.py enforces it, and that every model holding tenant data is
+    marked): they call the app's selectors, which take the acting user, start from `owned` and add
+    only the grants across tenants (an advisor's companies, say).
     """
 
     tenant_path: str = "organisation"
@@ -200,7 +202,7 @@ def _job_result_path(instance, filename: str) -> str:
     return f"jobs/{instance.organisation_id}/{instance.pk}/{filename}"
 
 
-class Job(TimeStampedModel):
+class Job(TenantOwned, TimeStampedModel):
     """Background work the page can follow (DESIGN.md §11): imports, dossiers, reports.
 
     `thamm.jobs` starts jobs and runs them (`JobTask`); the task records `status`, `progress`

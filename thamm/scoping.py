@@ -24,6 +24,20 @@ def get_visible_or_404(queryset: QuerySet[M], **lookup) -> M:
         raise Http404 from exc
 
 
+def owned(queryset: QuerySet[M], *, user) -> QuerySet[M]:
+    """The rows of `queryset` (a TenantOwned model's) that belong to the user's own organisation,
+    found by the model's `tenant_path`; every row for IOM, who sees all; none for anyone else
+    (a candidate, a visitor). Selectors start here and add the grants across tenants."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_iom:
+        return queryset
+    if user.membership is None:
+        return queryset.none()
+    path = queryset.model.tenant_path
+    return queryset.filter(**{f"{path}_id": user.membership.organisation_id})
+
+
 def role_required(*roles: str) -> Callable:
     """Allow a view to the named roles only (see `accounts.models.Role`).
 

@@ -96,7 +96,11 @@ class Cohort(TenantOwned, TimeStampedModel):
         return self.name
 
 
-class Enrolment(TimeStampedModel):
+class Enrolment(TenantOwned, TimeStampedModel):
+    """A candidate in a cohort of their own centre."""
+
+    tenant_path = "cohort__training_centre"
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     candidate = models.ForeignKey(
         "candidates.Candidate", on_delete=models.CASCADE, related_name="enrolments"

@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from candidates.models import Candidate
 from candidates.selectors import candidate_list
 from thamm.models import Scheme
-from thamm.scoping import get_visible_or_404
+from thamm.scoping import get_visible_or_404, owned
 
 from .models import Cohort, Course, FileImport, Result, cefr_at_least
 
@@ -89,14 +89,10 @@ def certification_check(
 
 
 def file_import_list(*, user: User) -> QuerySet[FileImport]:
-    """Results files: a centre sees its own, IOM sees all."""
-    if not user.is_authenticated:
+    """Imported files: a centre sees its own, IOM sees all."""
+    if user.role not in (Role.CENTRE, Role.IOM):
         return FileImport.objects.none()
-    if user.role == Role.IOM:
-        return FileImport.objects.all()
-    if user.role == Role.CENTRE:
-        return FileImport.objects.filter(training_centre_id=user.membership.organisation_id)
-    return FileImport.objects.none()
+    return owned(FileImport.objects.all(), user=user)
 
 
 def file_import_get(*, user: User, pk: int) -> FileImport:
@@ -105,14 +101,10 @@ def file_import_get(*, user: User, pk: int) -> FileImport:
 
 def cohort_list(*, user: User) -> QuerySet[Cohort]:
     """Cohorts: a centre sees its own, IOM sees all."""
-    if not user.is_authenticated:
+    if user.role not in (Role.CENTRE, Role.IOM):
         return Cohort.objects.none()
     qs = Cohort.objects.select_related("training_centre").annotate(size=Count("enrolments"))
-    if user.role == Role.IOM:
-        return qs
-    if user.role == Role.CENTRE:
-        return qs.filter(training_centre_id=user.membership.organisation_id)
-    return Cohort.objects.none()
+    return owned(qs, user=user)
 
 
 def cohort_get(*, user: User, pk: int) -> Cohort:
