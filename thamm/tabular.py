@@ -126,22 +126,31 @@ def _read_csv(upload) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    headers: list[str] = []
-    rows, numbers = [], []
     try:
-        for number, record in enumerate(reader, start=1):
-            if number > MAX_SCANNED_ROWS:
-                raise DomainError(_("The file has too many rows."))
-            values = [_cell(v) for v in record]
-            if not headers:
-                if any(values):
-                    headers = values
-                continue
-            if any(values):
-                rows.append(values)
-                numbers.append(number)
+        return _collect(reader, too_many=_("The file has too many rows."))
     except csv.Error as exc:
         raise DomainError(_("This is not a CSV or XLSX file.")) from exc
+
+
+def _collect(records, *, too_many: str) -> Table:
+    """The header (the first row with a value) and the data rows with their line numbers,
+    empty rows left out; at most MAX_SCANNED_ROWS rows are looked at, and reading stops past
+    MAX_ROWS data rows (read_table refuses the file then)."""
+    headers: list[str] = []
+    rows, numbers = [], []
+    for number, record in enumerate(records, start=1):
+        if number > MAX_SCANNED_ROWS:
+            raise DomainError(too_many)
+        values = [_cell(v) for v in record]
+        if not headers:
+            if any(values):
+                headers = values
+            continue
+        if any(values):
+            rows.append(values)
+            numbers.append(number)
+            if len(rows) > MAX_ROWS:
+                break
     return Table(headers, rows, numbers)
 
 
@@ -248,22 +257,10 @@ def _read_xlsx(upload) -> Table:
         # The <dimension> element is the writer's claim, not the truth: a sheet that declares
         # A1:F2 may hold more rows, and every one of them is read.
         sheet.reset_dimensions()
-        headers: list[str] = []
-        rows, numbers = [], []
-        rows_iter = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-        for number, record in enumerate(rows_iter, start=1):
-            if number > MAX_SCANNED_ROWS:
-                raise DomainError(_("The file has too many rows (empty rows count too)."))
-            values = [_cell(v) for v in record]
-            if not headers:
-                if any(values):
-                    headers = values
-                continue
-            if any(values):
-                rows.append(values)
-                numbers.append(number)
-                if len(rows) > MAX_ROWS:
-                    break
+        table = _collect(
+            sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS),
+            too_many=_("The file has too many rows (empty rows count too)."),
+        )
     except DomainError:
         raise
     except Exception as exc:
@@ -271,9 +268,10 @@ def _read_xlsx(upload) -> Table:
     finally:
         workbook.close()
     # Trailing empty header cells (formatting) are not columns.
+    headers = table.headers
     while headers and not headers[-1]:
         headers.pop()
-    return Table(headers, [r[: len(headers)] for r in rows], numbers)
+    return Table(headers, [r[: len(headers)] for r in table.rows], table.line_numbers)
 
 
 def safe_cell(value) -> str:
