@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role, User
-from thamm.scoping import get_visible_or_404
+from thamm.scoping import get_visible_or_404, owned
 from thamm.stages import labelled_history
 
 from .models import (
@@ -23,17 +23,16 @@ from .models import (
 
 
 def candidate_list(*, user: User, filters: dict | None = None) -> QuerySet[Candidate]:
+    """Candidates a user may see: a centre its own, IOM all, a candidate their own record."""
     if not user.is_authenticated:
         return Candidate.objects.none()
-    qs = Candidate.objects.select_related("training_centre")
-    if user.role == Role.IOM:
-        pass
-    elif user.role == Role.CENTRE:
-        qs = qs.filter(training_centre_id=user.membership.organisation_id)
+    if user.role in (Role.CENTRE, Role.IOM):
+        qs = owned(Candidate.objects.all(), user=user)
     elif user.role == Role.CANDIDATE:
-        qs = qs.filter(user=user)
+        qs = Candidate.objects.filter(user=user)
     else:
         return Candidate.objects.none()
+    qs = qs.select_related("training_centre")
     filters = filters or {}
     if query := (filters.get("q") or "").strip():
         qs = qs.filter(

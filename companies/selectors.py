@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from accounts.models import Organisation, Role, User
 from accounts.selectors import companies_assisted_by
 from thamm.scheme import current_scheme
-from thamm.scoping import get_visible_or_404
+from thamm.scoping import get_visible_or_404, owned
 from thamm.stages import labelled_history
 
 from .models import (
@@ -37,11 +37,9 @@ def company_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
     qs = Company.objects.select_related("organisation")
     if status:
         qs = qs.filter(status=status)
-    if user.role == Role.IOM:
-        return qs
-    if user.role == Role.COMPANY:
-        return qs.filter(organisation_id=user.membership.organisation_id)
-    if user.role == Role.CHAMBER:
+    if user.role in (Role.COMPANY, Role.IOM):
+        return owned(qs, user=user)
+    if user.role == Role.CHAMBER:  # owns no company: the ones assigned to it (guardian grants)
         return qs.filter(organisation__in=companies_assisted_by(user=user))
     return Company.objects.none()
 
