@@ -384,6 +384,10 @@ class Vacancy(TenantOwned, TimeStampedModel):
         indexes = [
             models.Index(fields=["company", "status"]),
             models.Index(fields=["status", "start_date"]),
+            # A company's vacancy list, newest first.
+            models.Index(
+                fields=["company", "-created_at", "-id"], name="companies_vacancy_company_new"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
