@@ -17,6 +17,7 @@ from accounts.models import Membership, Organisation, Role, User
 from accounts.services import advisor_grants_end_for_chamber
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.lists import join_list
 from thamm.notifications import notify
 from thamm.scheme import current_scheme, province_region, region_name
 from thamm.stages import stage_record
@@ -367,7 +368,7 @@ def unit_add(*, company: Company, data: dict, by: User) -> ProductionUnit:
     if region is None:
         raise ValidationError({"province": _("Choose an Italian province.")})
     if region not in scheme.destination_regions:
-        names = ", ".join(region_name(code) for code in scheme.destination_regions)
+        names = join_list(region_name(code) for code in scheme.destination_regions)
         raise ValidationError(
             {
                 "province": _(
@@ -395,7 +396,7 @@ def publish_blockers(*, company: Company) -> list[str]:
         )
     regions = current_scheme().destination_regions
     if not has_eligible_unit(company=company, regions=regions):
-        names = ", ".join(region_name(code) for code in regions)
+        names = join_list(region_name(code) for code in regions)
         blockers.append(
             _("The company has no production unit in %(regions)s.") % {"regions": names}
         )

@@ -29,6 +29,7 @@ from candidates.models import Candidate
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.jobs import job_progress, job_start
+from thamm.lists import join_sentences
 from thamm.models import Job
 from thamm.scheme import current_scheme
 from thamm.tabular import Table, needs_worker, read_table
@@ -156,7 +157,7 @@ def check_columns(table: Table, kind: str = FileImport.Kind.RESULTS) -> None:
             parts.append(_("repeated columns: %(columns)s") % {"columns": ", ".join(duplicated)})
         raise DomainError(
             _("The columns do not match the template (%(problems)s).")
-            % {"problems": "; ".join(parts)}
+            % {"problems": join_sentences(parts)}
         )
     table.headers = headers
 

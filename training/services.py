@@ -12,6 +12,7 @@ from candidates.models import Candidate
 from candidates.services import candidate_mark_certified
 from thamm.audit import audit
 from thamm.exceptions import DomainError
+from thamm.lists import join_sentences
 from thamm.scheme import current_scheme
 
 from .models import Cohort, Course, Enrolment, Result, cefr_at_least
@@ -97,9 +98,7 @@ def candidate_certify(*, candidate: Candidate, by: User) -> Candidate:
         )
     check = certification_check(candidate=locked, scheme=current_scheme())
     if not check.ready:
-        raise DomainError(
-            _("Not yet: %(missing)s.") % {"missing": "; ".join(str(m) for m in check.missing)}
-        )
+        raise DomainError(_("Not yet: %(missing)s.") % {"missing": join_sentences(check.missing)})
     return candidate_mark_certified(candidate=candidate, by=by)
 
 

@@ -14,6 +14,7 @@ from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.forms import call_service
 from thamm.jobs import job_current_progress
+from thamm.lists import join_sentences
 from thamm.scheme import current_scheme
 from thamm.scoping import role_required
 from thamm.tabular import write_csv, write_xlsx
@@ -286,7 +287,7 @@ def import_report_view(request: HttpRequest, pk: int) -> HttpResponse:
             row["line"],
             row["item"],
             labels.get(row["outcome"], row["outcome"]),
-            "; ".join(
+            join_sentences(
                 f"{e['column']}: {e['message']}" if e["column"] else e["message"]
                 for e in row["errors"]
             ),

@@ -75,3 +75,33 @@ def test_arabic_recent_files_list_isolates_the_file_name_and_uses_the_arabic_com
         status = str(FileImport.Status.PREVIEWED.label)
     assert f"<bdi>results june.csv</bdi></a> — {status}{ARABIC_COMMA}" in page
     assert f"{status}, " not in page
+
+
+def test_messages_built_in_code_join_with_the_readers_punctuation(world):
+    """A refused unit names the scheme's regions, and an early certification what is missing,
+    with the Arabic comma and semicolon on Arabic pages."""
+    from django.utils import translation
+
+    from companies.services import unit_add
+    from thamm.exceptions import DomainError
+    from training.services import candidate_certify
+
+    with translation.override("ar"):
+        try:
+            unit_add(
+                company=world.company_a_profile,
+                data={"address": "Via Roma 1", "comune": "Roma", "province": "IT-RM"},
+                by=world.company,
+            )
+        except Exception as exc:  # ValidationError on the province field
+            message = " ".join(exc.message_dict["province"])
+        assert "، " in message and ", " not in message
+        from candidates.services import candidate_start_training
+
+        candidate_start_training(candidate=world.candidate_a, by=world.centre)
+        try:
+            candidate_certify(candidate=world.candidate_a, by=world.centre)
+        except DomainError as exc:
+            assert "؛ " in exc.message and "; " not in exc.message
+        else:
+            raise AssertionError("a candidate without results was certified")

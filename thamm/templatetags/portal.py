@@ -1,16 +1,10 @@
 from django import template
 from django.utils.html import format_html_join
-from django.utils.translation import pgettext
 
+from thamm.lists import list_separator
 from thamm.scheme import region_name as _region_name
 
 register = template.Library()
-
-
-def list_separator() -> str:
-    """What goes between the items of a list in the reader's language (Arabic: "، ")."""
-    # Translators: between the items of a list ("A, B, C"); Arabic uses its own comma "، ".
-    return pgettext("list separator", ", ")
 
 
 @register.simple_tag(name="list_separator")
