@@ -98,8 +98,8 @@ def build_candidates(upto: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from accounts.models import Organisation
-    from candidates.demo import FIRST_NAMES, LAST_NAMES
     from candidates.models import Candidate
+    from demo.people import FIRST_NAMES, LAST_NAMES
     from training.models import Course, Result
 
     have = Candidate.objects.count()
@@ -292,7 +292,7 @@ def totp_now(secret: str) -> str:
 
 
 def sign_in(port, email: str, secret: str) -> dict:
-    from accounts.demo import DEMO_PASSWORD
+    from demo.seed import DEMO_PASSWORD
 
     cookies: dict = {}
     status, location = post_form(

@@ -8,12 +8,12 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Organisation, OrganisationUserObjectPermission, User
 from accounts.selectors import companies_assisted_by
 from companies.models import Attestation, Company, ProductionUnit, Vacancy
 from companies.selectors import company_list
 from companies.services import current_statement, publish_blockers, vacancy_move
+from demo.seed import DEMO_PASSWORD
 from thamm.exceptions import DomainError
 from thamm.models import AuditEntry, StageChange
 from thamm.scheme import current_scheme

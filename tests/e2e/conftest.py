@@ -114,22 +114,16 @@ def _restore_reference_data():
     import_module("training.migrations.0002_catalogue").create_catalogue(apps, None)
     import_module("candidates.migrations.0005_privacy_notice_v1").create_notice(apps, None)
     import_module("companies.migrations.0003_statement_v1_regional_bodies").create(apps, None)
+    import_module("companies.migrations.0007_chambers_of_commerce").load(apps, None)
 
 
 @pytest.fixture
 def demo(transactional_db):
     """The demo data of `manage.py seed_demo`, in the live server's database."""
-    from accounts import demo
-    from candidates import demo as candidates_demo
-    from companies import demo as companies_demo
-    from training import demo as training_demo
+    from demo.seed import seed
 
     _restore_reference_data()
-    logins = {login.email: login for login in demo.seed()}
-    candidates_demo.seed()
-    training_demo.seed()
-    companies_demo.seed()
-    return logins
+    return {login.email: login for login in seed().logins}
 
 
 @pytest.fixture

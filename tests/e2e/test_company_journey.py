@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core import mail
 
-from accounts.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 from tests.e2e.test_journeys import sign_in
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
 
-from accounts.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -1,11 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from accounts import demo as accounts_demo
-from candidates import demo as candidates_demo
-from companies import demo as companies_demo
-from training import demo as training_demo
+from demo.files import DemoDataError
+from demo.seed import DEMO_PASSWORD, seed
 
 
 class Command(BaseCommand):
@@ -25,21 +22,19 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates known passwords: run it with DEBUG on, or --force."
             )
-        with transaction.atomic():
-            logins = accounts_demo.seed()
-            candidates = candidates_demo.seed()
-            certified = training_demo.seed()
-            companies = companies_demo.seed()
+        try:
+            seeded = seed()
+        except DemoDataError as exc:  # a data file names something that is not there
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready. Logins (password for all: {accounts_demo.DEMO_PASSWORD}):"
-            )
+            self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
         self.stdout.write(
-            f"  {candidates} demo candidates at the two training centres, {certified} certified."
+            f"  {seeded.candidates} demo candidates at the two training centres, "
+            f"{seeded.certified} certified."
         )
-        self.stdout.write(f"  {companies}")
-        for login in logins:
+        self.stdout.write(f"  {seeded.companies}")
+        for login in seeded.logins:
             line = f"  {login.role:<22} {login.email:<34} {login.organisation}"
             if login.totp_secret:
                 line += f"\n  {'':<22} MFA: TOTP secret {login.totp_secret} (any authenticator app)"

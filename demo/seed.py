@@ -1,0 +1,32 @@
+"""The demo data of `manage.py seed_demo`: the files in demo/data/ (organisations and logins,
+candidates and cohorts, companies and their units, vacancies), created through the apps' services.
+
+Idempotent: seeding again changes nothing, except that the logins get their demo password, name
+and MFA secret back.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .employers import Summary, seed_companies
+from .people import DEMO_PASSWORD, DemoLogin, seed_candidates, seed_logins, seed_results
+
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "Seeded", "seed"]
+
+
+@dataclass(frozen=True)
+class Seeded:
+    logins: list[DemoLogin]
+    candidates: int  # the demo candidates at the two training centres
+    certified: int
+    companies: Summary
+
+
+@transaction.atomic
+def seed() -> Seeded:
+    """Create (or bring back) the demo data; returns what `seed_demo` prints."""
+    logins = seed_logins()
+    candidates = seed_candidates()
+    certified = seed_results()
+    return Seeded(logins, candidates, certified, seed_companies())

@@ -1,0 +1,94 @@
+"""The demo data is in demo/data/*.toml: editing a file changes what `seed_demo` creates, and a file
+that names something missing is refused with the file named, leaving nothing half-seeded."""
+
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from companies.models import Company, Vacancy
+from demo import files
+
+NEW_COMPANY = """
+[[company]]
+name = "Lariana Ingranaggi S.r.l."
+serial = 3012099
+office = "016"
+ateco = "28.15"
+size = "small"
+status = "verified"
+units = [
+    { address = "Via Adda 3", comune = "Lecco", province = "IT-LC" },
+]
+contact = { name = "Anna Riva", email = "hr@lariana.example.it", phone = "+39 0341 200 300" }
+pec = "lariana@pec.example.it"
+"""
+
+NEW_VACANCY = """
+[[vacancy]]
+company = "Lariana Ingranaggi S.r.l."
+comune = "Lecco"
+title = "Operatore CNC"
+status = "published"
+positions = 2
+ccnl_level = "C1"
+pay = 1900
+italian = "A2"
+housing = "help"
+starts_in = 60
+languages = ["it"]
+"""
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """An editable copy of demo/data that the seed reads instead."""
+    copy = tmp_path / "data"
+    shutil.copytree(files.DATA_DIR, copy)
+    monkeypatch.setattr(files, "DATA_DIR", copy)
+    files.read.cache_clear()
+    yield copy
+    files.read.cache_clear()
+
+
+def _append(path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def test_a_company_and_vacancy_added_to_the_data_files_are_seeded_through_the_services(
+    db, data_dir
+):
+    # The vacancy's table goes before the profiles' so that TOML keeps it in the vacancy list.
+    vacancies = (data_dir / "vacancies.toml").read_text(encoding="utf-8")
+    first_profile = vacancies.index("[profile.")
+    (data_dir / "vacancies.toml").write_text(
+        vacancies[:first_profile] + NEW_VACANCY.lstrip() + "\n" + vacancies[first_profile:],
+        encoding="utf-8",
+    )
+    _append(data_dir / "companies.toml", NEW_COMPANY)
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    assert "13 companies (9 verified, 3 pending, 1 suspended), 26 vacancies (17 published)." in (
+        out.getvalue()
+    )
+    company = Company.objects.get(legal_name="Lariana Ingranaggi S.r.l.")
+    assert company.status == Company.Status.VERIFIED  # verified by IOM, as the file says
+    assert list(company.units.values_list("comune", "region")) == [("Lecco", "IT-25")]
+    vacancy = company.vacancies.get()
+    assert vacancy.status == Vacancy.Status.PUBLISHED and vacancy.published_at is not None
+    assert vacancy.description_it.startswith("Conduzione di centri di lavoro")
+    assert vacancy.description_fr == ""
+
+
+def test_a_vacancy_of_a_company_missing_from_the_files_is_refused_naming_the_file(db, data_dir):
+    path = data_dir / "vacancies.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Meccanica Orobica S.r.l.", "Meccanica Orobika S.r.l.", 1))
+    with pytest.raises(
+        CommandError, match=r"demo/data/vacancies\.toml: .*Orobika.*no such company"
+    ):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    assert not User.objects.exists() and not Company.objects.exists()  # nothing half-seeded
