@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from thamm.exceptions import DomainError
+from thamm.forms import call_service, run_action
 from thamm.scoping import role_required
 
 from .adapters import SESSION_INVITATION
@@ -54,17 +55,18 @@ def invitation_list_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _link = invitation_create(
-                organisation=request.user.organisation,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-                base_url=request.build_absolute_uri("/"),
-            )
-        except DomainError as exc:
-            form.add_error("email", exc.message)
-        else:
+        created = call_service(
+            form,
+            invitation_create,
+            error_field="email",
+            organisation=request.user.organisation,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        if created is not None:
+            invitation, _link = created
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
@@ -79,12 +81,13 @@ def invitation_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = invitation_get(user=request.user, pk=pk)
-    try:
-        invitation_revoke(invitation=invitation, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The invitation has been withdrawn."))
+    run_action(
+        request,
+        invitation_revoke,
+        invitation=invitation,
+        by=request.user,
+        success=_("The invitation has been withdrawn."),
+    )
     return redirect("accounts:invitation_list")
 
 
@@ -124,15 +127,14 @@ def advisor_assignments(request: HttpRequest) -> HttpResponse:
         companies=assignable_companies(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            advisor_assign(
-                advisor=form.cleaned_data["advisor"],
-                company=form.cleaned_data["company"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        grant = call_service(
+            form,
+            advisor_assign,
+            advisor=form.cleaned_data["advisor"],
+            company=form.cleaned_data["company"],
+            by=request.user,
+        )
+        if grant is not None:
             messages.success(request, _("The advisor now assists this company."))
             return redirect("accounts:advisor_assignments")
     return render(
@@ -146,10 +148,11 @@ def advisor_assignments(request: HttpRequest) -> HttpResponse:
 @require_POST
 def advisor_unassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     grant = advisor_assignment_get(user=request.user, pk=pk)
-    try:
-        advisor_unassign(grant=grant, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The assignment has been removed."))
+    run_action(
+        request,
+        advisor_unassign,
+        grant=grant,
+        by=request.user,
+        success=_("The assignment has been removed."),
+    )
     return redirect("accounts:advisor_assignments")

@@ -7,8 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from thamm.audit import audit
-from thamm.exceptions import DomainError
-from thamm.forms import call_service
+from thamm.forms import call_service, run_action
 from thamm.pagination import paginate
 from thamm.scheme import current_scheme
 from thamm.scoping import role_required
@@ -41,11 +40,15 @@ from .services import (
 )
 
 STAGE_ACTIONS = {
-    "start_training": lambda c, by, note: candidate_start_training(candidate=c, by=by),
-    "not_certified": lambda c, by, note: candidate_mark_not_certified(
-        candidate=c, by=by, reason=note
+    "start_training": lambda candidate, by, note: candidate_start_training(
+        candidate=candidate, by=by
     ),
-    "withdraw": lambda c, by, note: candidate_withdraw(candidate=c, by=by, reason=note),
+    "not_certified": lambda candidate, by, note: candidate_mark_not_certified(
+        candidate=candidate, by=by, reason=note
+    ),
+    "withdraw": lambda candidate, by, note: candidate_withdraw(
+        candidate=candidate, by=by, reason=note
+    ),
 }
 
 
@@ -148,14 +151,14 @@ def candidate_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_get(user=request.user, pk=pk)
-    try:
-        invitation = candidate_invite(
-            candidate=candidate, by=request.user, base_url=request.build_absolute_uri("/")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    run_action(
+        request,
+        candidate_invite,
+        candidate=candidate,
+        by=request.user,
+        base_url=request.build_absolute_uri("/"),
+        success=lambda invitation: _("Invitation sent to %(email)s.") % {"email": invitation.email},
+    )
     return redirect(candidate)
 
 
@@ -168,16 +171,16 @@ def candidate_stage_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an action."))
         return redirect(candidate)
-    try:
-        STAGE_ACTIONS[form.cleaned_data["action"]](
-            candidate, request.user, form.cleaned_data["note"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Stage changed to “%(stage)s”.") % {"stage": candidate.get_status_display()}
-        )
+    run_action(
+        request,
+        STAGE_ACTIONS[form.cleaned_data["action"]],
+        candidate=candidate,
+        by=request.user,
+        note=form.cleaned_data["note"],
+        success=lambda moved: (
+            _("Stage changed to “%(stage)s”.") % {"stage": moved.get_status_display()}
+        ),
+    )
     return redirect(candidate)
 
 
@@ -207,16 +210,15 @@ def consent_view(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["notice_version"] != notice.version:
             form.add_error(None, _("This privacy notice has been replaced: read the new one."))
         else:
-            try:
-                consent_give(
-                    candidate=candidate,
-                    notice=notice,
-                    share_with_companies=form.cleaned_data["share_with_companies"],
-                    by=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
+            record = call_service(
+                form,
+                consent_give,
+                candidate=candidate,
+                notice=notice,
+                share_with_companies=form.cleaned_data["share_with_companies"],
+                by=request.user,
+            )
+            if record is not None:
                 if candidate.profile_shared:
                     messages.success(request, _("Thank you. Companies can now see your profile."))
                 else:
@@ -239,12 +241,13 @@ def consent_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def consent_withdraw_view(request: HttpRequest) -> HttpResponse:
     candidate = _own_record(request)
-    try:
-        consent_withdraw(candidate=candidate, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your consent is withdrawn. Companies no longer see you."))
+    run_action(
+        request,
+        consent_withdraw,
+        candidate=candidate,
+        by=request.user,
+        success=_("Your consent is withdrawn. Companies no longer see you."),
+    )
     return redirect("candidates:consent")
 
 
@@ -255,16 +258,16 @@ def my_documents_view(request: HttpRequest) -> HttpResponse:
     candidate = _own_record(request)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            document_add(
-                candidate=candidate,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
+        document = call_service(
+            form,
+            document_add,
+            error_field="file",
+            candidate=candidate,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            by=request.user,
+        )
+        if document is not None:
             messages.success(request, _("Document added."))
             return redirect("candidates:my_documents")
     return render(
@@ -284,17 +287,15 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(candidate)
-    try:
-        document_add(
-            candidate=candidate,
-            kind=form.cleaned_data["kind"],
-            upload=form.cleaned_data["file"],
-            by=request.user,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Document added."))
+    run_action(
+        request,
+        document_add,
+        candidate=candidate,
+        kind=form.cleaned_data["kind"],
+        upload=form.cleaned_data["file"],
+        by=request.user,
+        success=_("Document added."),
+    )
     return redirect(candidate)
 
 

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapters import SESSION_INVITATION
 from accounts.models import Role
-from thamm.exceptions import DomainError
-from thamm.forms import call_service
+from thamm.forms import call_service, run_action
 from thamm.pagination import paginate
 from thamm.scheme import current_scheme, destination_region_choices
 from thamm.scoping import role_required
@@ -155,14 +154,15 @@ def company_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = VerificationForm(request.POST)
     action = request.POST.get("action", "")
     if form.is_valid():
-        try:
-            company_set_status(
-                company=company, action=action, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The company's verification has been updated."))
+        run_action(
+            request,
+            company_set_status,
+            company=company,
+            action=action,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            success=_("The company's verification has been updated."),
+        )
     else:
         messages.error(request, _("Check the reason: it is too long."))
     return redirect(company)
@@ -175,12 +175,13 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_get(user=request.user, pk=pk)
     statement = current_statement_or_none()
     if request.method == "POST":
-        try:
-            attestation_sign(company=company, by=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Thank you: the company has signed the statement."))
+        run_action(
+            request,
+            attestation_sign,
+            company=company,
+            by=request.user,
+            success=_("Thank you: the company has signed the statement."),
+        )
         return redirect("companies:attestation", pk=company.pk)
     return render(
         request,
@@ -313,12 +314,14 @@ def vacancy_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish, fill or close a vacancy."""
     vacancy = vacancy_get(user=request.user, pk=pk)
     action = request.POST.get("action", "")
-    try:
-        vacancy_move(vacancy=vacancy, action=action, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, VACANCY_MOVED[action])
+    run_action(
+        request,
+        vacancy_move,
+        vacancy=vacancy,
+        action=action,
+        by=request.user,
+        success=VACANCY_MOVED.get(action, ""),
+    )
     return redirect(vacancy)
 
 

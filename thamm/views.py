@@ -2,7 +2,6 @@ import functools
 import logging
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
-from .exceptions import DomainError
+from .forms import run_action
 from .jobs import job_current_progress, job_get, job_retry
 from .notifications import (
     LIST_SIZE,
@@ -86,12 +85,13 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Try a failed job again (its worker died, or an unexpected error), then go back to the
     page it was started from."""
     job = job_get(user=request.user, pk=pk)
-    try:
-        job_retry(job=job, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.info(request, _("Trying again: follow the progress below."))
+    run_action(
+        request,
+        job_retry,
+        job=job,
+        by=request.user,
+        success=_("Trying again: follow the progress below."),
+    )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"

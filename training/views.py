@@ -12,7 +12,7 @@ from accounts.models import Role
 from candidates.selectors import candidate_get
 from thamm.audit import audit
 from thamm.exceptions import DomainError
-from thamm.forms import call_service
+from thamm.forms import call_service, run_action
 from thamm.jobs import job_current_progress
 from thamm.lists import join_sentences
 from thamm.scheme import current_scheme
@@ -55,12 +55,13 @@ def result_record_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_certify_view(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_get(user=request.user, pk=pk)
-    try:
-        candidate_certify(candidate=candidate, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The candidate is certified."))
+    run_action(
+        request,
+        candidate_certify,
+        candidate=candidate,
+        by=request.user,
+        success=_("The candidate is certified."),
+    )
     return redirect(candidate)
 
 
@@ -100,11 +101,15 @@ def _upload_view(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload a file (CSV or XLSX); it is checked, and nothing is imported yet."""
     form = ResultsUploadForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
-        try:
-            job = import_preview(user=request.user, upload=form.cleaned_data["file"], kind=kind)
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
+        job = call_service(
+            form,
+            import_preview,
+            error_field="file",
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            kind=kind,
+        )
+        if job is not None:
             return redirect("training:results_import_detail", pk=job.pk)
     recent = (
         file_import_list(user=request.user)
