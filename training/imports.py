@@ -162,7 +162,10 @@ def check_columns(table: Table, kind: str = FileImport.Kind.RESULTS) -> None:
     table.headers = headers
 
 
-def _run(*, kind: str, table: Table, centre_id: int, dry_run: bool, by=None, on_progress=None):
+def _run(job: FileImport, table: Table, *, dry_run: bool, by=None, on_progress=None):
+    """Run the file's rows through its resource (a dry run for a check); the rows' outcomes and
+    the totals."""
+    kind, centre_id = job.kind, job.training_centre_id
     _columns, column_of, make_resource, describe, _states = KINDS[kind]
     dataset = Dataset(headers=table.headers)
     width = len(table.headers)
@@ -278,14 +281,7 @@ def _check(job: FileImport, table: Table, *, by, on_progress=None) -> None:
     """Dry-run the file and keep the preview, with the state of the records each row would
     change, noted before the run so that a change made during it counts as one made after."""
     states = KINDS[job.kind][4](table, job.training_centre_id, lock=False)
-    rows, totals = _run(
-        kind=job.kind,
-        table=table,
-        centre_id=job.training_centre_id,
-        dry_run=True,
-        by=by,
-        on_progress=on_progress,
-    )
+    rows, totals = _run(job, table, dry_run=True, by=by, on_progress=on_progress)
     for row in rows:
         row["state"] = states.get(row["line"])
     job.rows, job.totals, job.row_count = rows, totals, len(rows)
@@ -386,14 +382,7 @@ def _import(job: FileImport, user: User, on_progress=None) -> FileImport:
         job.save(update_fields=["changed_lines", "updated_at"])
         audit(actor=user, action=f"{job.kind}.changed", target=job, detail={"lines": changed})
         return job
-    rows, totals = _run(
-        kind=job.kind,
-        table=table,
-        centre_id=job.training_centre_id,
-        dry_run=False,
-        by=user,
-        on_progress=on_progress,
-    )
+    rows, totals = _run(job, table, dry_run=False, by=user, on_progress=on_progress)
     # The resource rolled its own transaction back if any row failed: nothing is half-saved.
     job.rows, job.totals = rows, totals
     job.status = FileImport.Status.REJECTED if totals["error"] else FileImport.Status.IMPORTED

@@ -426,7 +426,7 @@ def test_an_unexpected_failure_in_the_background_marks_the_import_failed(
     lines = large_file_lines(world)
     job = preview(world, csv_file(*lines))
 
-    def crash(**kwargs):
+    def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("training.imports._run", crash)
