@@ -1,6 +1,5 @@
 import phonenumbers
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thamm.scheme import country_regions, current_scheme, destination_region_choices
@@ -67,21 +66,8 @@ class CandidateForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a valid phone number."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
-    def clean_passport_expiry(self):
-        expiry = self.cleaned_data.get("passport_expiry")
-        if expiry and expiry < timezone.localdate():
-            raise forms.ValidationError(_("This passport has expired."))
-        return expiry
-
-    def clean_earliest_start(self):
-        start = self.cleaned_data.get("earliest_start")
-        if (
-            start
-            and start < timezone.localdate()
-            and not (self.instance.pk and self.instance.earliest_start == start)
-        ):
-            raise forms.ValidationError(_("The start date cannot be in the past."))
-        return start
+    # The date rules (passport expiry, date of birth, start date) are the model's
+    # (Candidate.clean), which the form runs too: a file import checks rows with the same ones.
 
 
 class CandidateFilterForm(forms.Form):

@@ -250,15 +250,53 @@ class Candidate(TenantOwned, TimeStampedModel):
     def full_name_ar(self) -> str:
         return f"{self.first_name_ar} {self.last_name_ar}".strip()
 
+    # The dates as the database holds them, for the rules of clean() that tell a date kept from
+    # one newly given (a record only in memory has none).
+    STORED_DATES = ("passport_expiry", "earliest_start")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        candidate = super().from_db(db, field_names, values)
+        candidate._note_stored_dates(dict(zip(field_names, values, strict=False)))
+        return candidate
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        names = set(self.STORED_DATES if fields is None else fields) & set(self.STORED_DATES)
+        names -= self.get_deferred_fields()
+        self._note_stored_dates({name: getattr(self, name) for name in names})
+
+    def _note_stored_dates(self, loaded: dict) -> None:
+        stored = getattr(self, "_stored_dates", {})
+        self._stored_dates = stored | {n: loaded[n] for n in self.STORED_DATES if n in loaded}
+
     def clean(self) -> None:
+        """The record's own rules, and the one place for its date rules: the form, the file
+        import and the services all check a record with full_clean(), so none can differ."""
         super().clean()
         errors = {}
         self.cin = (self.cin or "").strip().upper()
         self.passport_number = (self.passport_number or "").strip().upper()
         if self.passport_number and not self.passport_expiry:
             errors["passport_expiry"] = _("Give the passport's expiry date.")
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+        today = timezone.localdate()
+        stored = getattr(self, "_stored_dates", {})
+        if self.date_of_birth and self.date_of_birth > today:
             errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        # An expired passport is refused whether it is typed now or already on record: the
+        # record cannot be saved until it is replaced (or the passport left out).
+        if self.passport_expiry and self.passport_expiry < today:
+            if stored.get("passport_expiry") == self.passport_expiry:
+                errors["passport_expiry"] = _(
+                    "The passport on record has expired: enter the new passport's number and "
+                    "expiry date, or leave both empty until the candidate has one."
+                )
+            else:
+                errors["passport_expiry"] = _("This passport has expired.")
+        # A start date that has passed may stay as it was; a new one cannot be in the past.
+        start = self.earliest_start
+        if start and start < today and stored.get("earliest_start") != start:
+            errors["earliest_start"] = _("The start date cannot be in the past.")
         if errors:
             raise ValidationError(errors)
 

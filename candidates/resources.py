@@ -3,22 +3,26 @@
 A row whose CIN is one of the centre's own candidates updates that record; any other CIN makes
 a new candidate.
 
-Same rules as a candidate typed into the form: a CIN or passport number registered at another
-candidate or repeated in the file is refused; phones are stored in E.164. Regions and
+Same rules as a candidate typed into the form, and saved the same way (candidate_create and
+candidate_update): a CIN or passport number registered at another candidate or repeated in the
+file is refused; the dates follow the model's rules (an expired passport is refused, on record
+too); phones are stored in E.164. Regions and
 occupations are lists separated by ";" (region codes or names; ISCO-08 codes).
 """
 
+import copy
+
 import phonenumbers
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from thamm.audit import audit
+from accounts.models import Organisation
+from thamm.exceptions import DomainError
 from thamm.scheme import country_region_codes, region_aliases
-from thamm.stages import stage_record
 
 from .models import Candidate, Occupation
+from .services import candidate_create, candidate_update, candidates_locked
 
 # The file's columns are the record's fields; occupations are named "occupations" in a file.
 COLUMNS = [
@@ -177,10 +181,15 @@ class CandidateResource(resources.ModelResource):
         )
         self.seen_cin: dict[str, int] = {}
         self.seen_passport: dict[str, int] = {}
-        # The centre's own candidates, by CIN: a row with one of these CINs updates that record.
-        own = Candidate.objects.filter(training_centre_id=centre_id).prefetch_related(
-            "previous_occupations"
-        )
+        self.centre = None
+        self.own: dict[str, Candidate] = {}
+
+    def before_import(self, dataset, **kwargs):
+        """In the import's transaction (a preview's too, rolled back): the centre, and its own
+        candidates by CIN, locked as `candidate_update` locks one; a row with one of these CINs
+        updates that record."""
+        self.centre = Organisation.objects.get(pk=self.centre_id)
+        own = candidates_locked(centre_id=self.centre_id).prefetch_related("previous_occupations")
         self.own = {c.cin: c for c in own}
 
     def before_import_row(self, row, row_number=None, **kwargs):
@@ -201,15 +210,19 @@ class CandidateResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def get_or_init_instance(self, instance_loader, row):
-        """The centre's own record with this CIN (an update), else a new one. A CIN registered
-        at another centre is reported by the model's uniqueness check, as in the form."""
+        """A copy of the centre's own record with this CIN (an update), else a new one. The
+        file's values go on the copy: the record itself stays as locked, for `candidate_update`
+        to compare and write. A CIN registered at another centre is reported by the model's
+        uniqueness check, as in the form."""
         existing = self.own.get(str(row.get("cin") or "").strip().upper())
         if existing is not None:
-            existing._before = self._snapshot(existing)
-            existing._before_codes = sorted(
+            instance = copy.copy(existing)
+            instance._record = existing
+            instance._before = self._snapshot(existing)
+            instance._before_codes = sorted(
                 o.isco_code for o in existing.previous_occupations.all()
             )
-            return existing, False
+            return instance, False
         return Candidate(training_centre_id=self.centre_id), True
 
     @staticmethod
@@ -228,57 +241,57 @@ class CandidateResource(resources.ModelResource):
             errors["previous_occupations"] = [str(exc)]
         if not instance.preferred_regions and "preferred_regions" not in errors:
             errors["preferred_regions"] = [_("This field is required.")]
-        # The form's rules (candidates.forms.CandidateForm): a date in the past is refused when
-        # it is new, not when an update leaves it as it was.
-        today = timezone.localdate()
-        before = getattr(instance, "_before", {})
-        expiry, start = instance.passport_expiry, instance.earliest_start
-        if expiry and expiry < today and before.get("passport_expiry") != expiry:
-            errors.setdefault("passport_expiry", [_("This passport has expired.")])
-        if start and start < today and before.get("earliest_start") != start:
-            errors.setdefault("earliest_start", [_("The start date cannot be in the past.")])
         if errors:
             raise ValidationError(errors)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        if is_create or kwargs.get("dry_run"):
-            return super().save_instance(instance, is_create, row, **kwargs)
-        # An update writes only the file's columns: a stage or consent change made since the
-        # file was read is never overwritten.
-        self.before_save_instance(instance, row, **kwargs)
-        instance.save(update_fields=[*self.Meta.fields, "updated_at"])
-        self.after_save_instance(instance, row, **kwargs)
-        return None
-
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        """An update that changes nothing is reported as unchanged and not written."""
+        """An update that changes nothing is reported as unchanged and not written, unless the
+        record as it stands breaks a rule (a passport that has expired since): as on the form,
+        that is an error to fix."""
         if import_validation_errors or not hasattr(instance, "_before"):
             return False
         codes = sorted(getattr(instance, "_occupation_codes", []))
-        return self._snapshot(instance) == instance._before and codes == instance._before_codes
+        if self._snapshot(instance) != instance._before or codes != instance._before_codes:
+            return False
+        try:
+            instance.clean()
+        except ValidationError:
+            return False
+        return True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A row a column already refused is checked whole here, so that it names every problem
+        at once. Any other row is checked by the service that saves it (the model's full_clean:
+        the form's rules, dates included), not twice."""
+        if import_validation_errors:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Through the services, as a record typed into the form (a preview too, in its rolled-
+        back transaction, so that it refuses what the import would): an update writes only the
+        file's columns on the locked record, a new one gets its first stage; each is audited."""
+        data = {name: getattr(instance, name) for name in self.Meta.fields}
+        occupations = [self.occupations[code] for code in instance._occupation_codes]
+        try:
+            if is_create:
+                saved = candidate_create(
+                    centre=self.centre, data=data, occupations=occupations, by=self.by, by_file=True
+                )
+            else:
+                saved = candidate_update(
+                    candidate=instance._record,
+                    data=data,
+                    occupations=occupations,
+                    by=self.by,
+                    locked=True,
+                    by_file=True,
+                )
+        except DomainError as exc:
+            raise ValidationError({NON_FIELD_ERRORS: [exc.message]}) from exc
+        instance.pk, instance.reference = saved.pk, saved.reference
 
     def save_m2m(self, instance, row, **kwargs):
-        codes = getattr(instance, "_occupation_codes", [])
-        instance.previous_occupations.set([self.occupations[c] for c in codes])
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if kwargs.get("dry_run"):
-            return
-        if hasattr(instance, "_before"):
-            changed = sorted(
-                name
-                for name, value in self._snapshot(instance).items()
-                if instance._before.get(name) != value
-            )
-            audit(
-                actor=self.by,
-                action="candidate.update",
-                target=instance,
-                detail={"fields": changed, "by_file": True},
-            )
-            return
-        stage_record(obj=instance, from_stage="", to_stage=instance.status, by=self.by)
-        audit(actor=self.by, action="candidate.create", target=instance, detail={"by_file": True})
+        """The occupations are saved by the service, with the record."""
 
     def after_import_row(self, row, row_result, **kwargs):
         self.done += 1

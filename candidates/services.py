@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -71,7 +72,9 @@ LIFECYCLE = Lifecycle(
 def _save(
     candidate: Candidate, occupations: Iterable[Occupation] | None, update_fields=None
 ) -> Candidate:
-    candidate.full_clean()  # a ValidationError names the fields: the form shows it next to them
+    # A ValidationError names the fields: the form (or the file's row) shows it next to them.
+    # The centre is not looked up again: candidate_create checked it, an update never changes it.
+    candidate.full_clean(exclude={"training_centre"})
     try:
         with transaction.atomic():
             candidate.save(update_fields=update_fields)
@@ -86,9 +89,15 @@ def _save(
 
 @transaction.atomic
 def candidate_create(
-    *, centre: Organisation, data: dict, occupations: Iterable[Occupation], by: User
+    *,
+    centre: Organisation,
+    data: dict,
+    occupations: Iterable[Occupation],
+    by: User,
+    by_file: bool = False,
 ) -> Candidate:
-    """Register a candidate at `centre`; duplicates by CIN or passport number are refused."""
+    """Register a candidate at `centre`; duplicates by CIN or passport number are refused.
+    `by_file`: a row of a candidates file (the audit entry says so)."""
     if centre.kind != Organisation.Kind.TRAINING_CENTRE:
         raise DomainError(_("Candidates are registered by training centres."))
     _check_may_manage(candidate_centre_id=centre.pk, by=by)
@@ -97,25 +106,47 @@ def candidate_create(
     )
     _save(candidate, occupations)
     stage_record(obj=candidate, from_stage="", to_stage=candidate.status, by=by)
-    audit(actor=by, action="candidate.create", target=candidate)
+    audit(
+        actor=by,
+        action="candidate.create",
+        target=candidate,
+        detail={"by_file": True} if by_file else None,
+    )
     return candidate
+
+
+def candidates_locked(*, centre_id: int) -> QuerySet[Candidate]:
+    """The centre's candidates, each row locked until the transaction ends: the lock that
+    `candidate_update` takes on one record, taken once for a file that updates many. Pass the
+    records read from it to `candidate_update` with `locked=True`."""
+    return Candidate.objects.filter(training_centre_id=centre_id).select_for_update()
 
 
 @transaction.atomic
 def candidate_update(
-    *, candidate: Candidate, data: dict, occupations: Iterable[Occupation], by: User
+    *,
+    candidate: Candidate,
+    data: dict,
+    occupations: Iterable[Occupation],
+    by: User,
+    locked: bool = False,
+    by_file: bool = False,
 ) -> Candidate:
-    """Change a record's details. The row is locked and only the editable fields are written, so
-    a stage or consent change made meanwhile (by the candidate, say) is never overwritten."""
+    """Change a record's details. The row is locked and only the fields given are written, so
+    a stage or consent change made meanwhile (by the candidate, say) is never overwritten.
+
+    `locked`: `candidate` was read from `candidates_locked` in this transaction, so it is the
+    record as locked and is not read again. `by_file`: a row of a candidates file."""
     _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
-    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    changed = sorted(f for f in EDITABLE_FIELDS if f in data and getattr(locked, f) != data[f])
-    for field in EDITABLE_FIELDS:
-        if field in data:
-            setattr(locked, field, data[field])
-    _save(locked, occupations, update_fields=[*EDITABLE_FIELDS, "updated_at"])
-    audit(actor=by, action="candidate.update", target=locked, detail={"fields": changed})
-    return locked
+    record = candidate if locked else Candidate.objects.select_for_update().get(pk=candidate.pk)
+    written = [f for f in EDITABLE_FIELDS if f in data]
+    changed = sorted(f for f in written if getattr(record, f) != data[f])
+    for field in written:
+        setattr(record, field, data[field])
+    _save(record, occupations, update_fields=[*written, "updated_at"])
+    detail = {"fields": changed} | ({"by_file": True} if by_file else {})
+    audit(actor=by, action="candidate.update", target=record, detail=detail)
+    return record
 
 
 def _move(*, candidate: Candidate, move: str, by: User, note: str = "", checked=False) -> Candidate:
