@@ -22,7 +22,7 @@ from thamm.exceptions import DomainError
 from thamm.scheme import country_region_codes, region_aliases
 
 from .models import Candidate, Occupation
-from .services import candidate_create, candidate_update, candidates_locked
+from .services import candidate_create, candidate_update, candidates_for_file
 
 # The file's columns are the record's fields; occupations are named "occupations" in a file.
 COLUMNS = [
@@ -181,16 +181,20 @@ class CandidateResource(resources.ModelResource):
         )
         self.seen_cin: dict[str, int] = {}
         self.seen_passport: dict[str, int] = {}
-        self.centre = None
+        self.centre, self.dry_run = None, True
         self.own: dict[str, Candidate] = {}
 
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self.dry_run = dry_run
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
     def before_import(self, dataset, **kwargs):
-        """In the import's transaction (a preview's too, rolled back): the centre, and its own
-        candidates by CIN, locked as `candidate_update` locks one; a row with one of these CINs
+        """In the import's transaction: the centre, and its own candidates by CIN (locked as
+        `candidate_update` locks one, unless for a preview); a row with one of these CINs
         updates that record."""
         self.centre = Organisation.objects.get(pk=self.centre_id)
-        own = candidates_locked(centre_id=self.centre_id).prefetch_related("previous_occupations")
-        self.own = {c.cin: c for c in own}
+        own = candidates_for_file(centre_id=self.centre_id, lock=not self.dry_run)
+        self.own = {c.cin: c for c in own.prefetch_related("previous_occupations")}
 
     def before_import_row(self, row, row_number=None, **kwargs):
         line = self.line_numbers[row_number - 1] if row_number else 0

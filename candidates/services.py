@@ -115,11 +115,14 @@ def candidate_create(
     return candidate
 
 
-def candidates_locked(*, centre_id: int) -> QuerySet[Candidate]:
-    """The centre's candidates, each row locked until the transaction ends: the lock that
-    `candidate_update` takes on one record, taken once for a file that updates many. Pass the
-    records read from it to `candidate_update` with `locked=True`."""
-    return Candidate.objects.filter(training_centre_id=centre_id).select_for_update()
+def candidates_for_file(*, centre_id: int, lock: bool) -> QuerySet[Candidate]:
+    """The centre's candidates, for the rows of a file that update them. With `lock`, each row
+    is locked until the transaction ends: the lock `candidate_update` takes on one record, taken
+    once for the whole file; pass the records to `candidate_update` with `locked=True`. A
+    preview, rolled back whole, reads them without it (as its check of their state does), so
+    that it holds up nobody's edits."""
+    candidates = Candidate.objects.filter(training_centre_id=centre_id)
+    return candidates.select_for_update() if lock else candidates
 
 
 @transaction.atomic
@@ -135,8 +138,9 @@ def candidate_update(
     """Change a record's details. The row is locked and only the fields given are written, so
     a stage or consent change made meanwhile (by the candidate, say) is never overwritten.
 
-    `locked`: `candidate` was read from `candidates_locked` in this transaction, so it is the
-    record as locked and is not read again. `by_file`: a row of a candidates file."""
+    `locked`: `candidate` was read by `candidates_for_file` in this transaction (locked, unless
+    for a preview that is rolled back), so it is not read again. `by_file`: a row of a
+    candidates file."""
     _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
     record = candidate if locked else Candidate.objects.select_for_update().get(pk=candidate.pk)
     written = [f for f in EDITABLE_FIELDS if f in data]

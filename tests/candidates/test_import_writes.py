@@ -143,11 +143,20 @@ def test_each_row_is_saved_by_the_candidate_services_whose_refusal_is_the_rows_e
 def test_an_update_by_file_writes_only_its_columns_and_keeps_a_stage_change_made_meanwhile(
     world, monkeypatch
 ):
-    """The stage moves after the import read the record (by a person, in another request):
-    candidate_update writes the file's columns only, and its audit entry says which changed."""
+    """The stage moves after the import read the record (by a person, in another request; on
+    PostgreSQL the import's row lock makes them wait): candidate_update writes the file's columns
+    only, and its audit entry says which changed."""
     import candidates.resources
 
     record = world.candidate_a
+    locks = []
+    read = candidates.resources.candidates_for_file
+
+    def noting_the_lock(**kwargs):
+        locks.append(kwargs["lock"])
+        return read(**kwargs)
+
+    monkeypatch.setattr(candidates.resources, "candidates_for_file", noting_the_lock)
     job = import_preview(
         user=world.centre, upload=upload(line_of(record, last_name="Changed")), kind="candidates"
     )
@@ -166,6 +175,7 @@ def test_an_update_by_file_writes_only_its_columns_and_keeps_a_stage_change_made
     entry = AuditEntry.objects.get(action="candidate.update")
     assert entry.detail == {"fields": ["last_name"], "by_file": True}
     assert entry.actor == world.centre
+    assert locks == [False, True]  # the import locks the records it reads; the preview does not
 
 
 def test_checking_a_candidates_file_looks_nothing_up_row_by_row(world):
