@@ -81,13 +81,21 @@ def test_a_refusal_fails_the_job_with_its_reason_and_no_retry(
 
 
 def test_an_unexpected_error_fails_the_job_in_its_language_and_may_be_retried(
-    world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, caplog
 ):
-    with pytest.raises(RuntimeError):
-        start(world, django_capture_on_commit_callbacks, language="fr", outcome="crash")
-    job = Job.objects.get()
+    # Run in-process (no broker), the error is logged and recorded, not raised into the page.
+    job = start(world, django_capture_on_commit_callbacks, language="fr", outcome="crash")
     assert job.status == "failed" and job.retryable
     assert "Réessayez" in job.message  # French, the language it was started in
+    assert "disk full" in caplog.text
+
+
+def test_in_a_worker_an_unexpected_error_is_raised_for_celery_too(world):
+    job = Job.objects.create(kind="test.work", organisation=world.centre_org, task=work.name)
+    with pytest.raises(RuntimeError):
+        work(job_id=job.pk, outcome="crash")  # called as a worker calls it, not in-process
+    job.refresh_from_db()
+    assert job.status == "failed" and job.retryable
 
 
 def test_a_transient_database_error_is_retried_and_the_job_ends_done(
