@@ -6,8 +6,8 @@ a new candidate.
 Same rules as a candidate typed into the form, and saved the same way (candidate_create and
 candidate_update): a CIN or passport number registered at another candidate or repeated in the
 file is refused; the dates follow the model's rules (an expired passport is refused, on record
-too); phones are stored in E.164. Regions and
-occupations are lists separated by ";" (region codes or names; ISCO-08 codes).
+too); phones are stored in E.164. Regions and occupations are lists separated by ";" (region
+codes or names; ISCO-08 codes).
 """
 
 import copy

@@ -126,6 +126,23 @@ def test_a_start_date_that_has_passed_may_stay_as_it_was_in_a_file_too(world):
     ]
 
 
+def test_a_start_date_that_has_passed_may_stay_as_it_was_on_the_form(world):
+    Candidate.objects.filter(pk=world.candidate_a.pk).update(
+        earliest_start=datetime.date(2020, 1, 1)
+    )
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    url = reverse("candidates:edit", args=[world.candidate_a.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()} | {"last_name": "Kept"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Candidate.objects.get(pk=world.candidate_a.pk).last_name == "Kept"
+    errors = form_errors(client, url, earliest_start="2020-02-01")
+    assert errors["earliest_start"] == ["The start date cannot be in the past."]
+
+
 @pytest.mark.parametrize("service", ["candidate_create", "candidate_update"])
 def test_each_row_is_saved_by_the_candidate_services_whose_refusal_is_the_rows_error(
     world, monkeypatch, service
