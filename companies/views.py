@@ -12,6 +12,7 @@ from accounts.adapters import SESSION_INVITATION
 from accounts.models import Role
 from thamm.forms import call_service, run_action
 from thamm.pagination import paginate
+from thamm.rows import label_rows, link_rows
 from thamm.scheme import current_scheme, destination_region_choices
 from thamm.scoping import role_required
 
@@ -51,6 +52,20 @@ from .services import (
 )
 
 COMPANY_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
+# What a vacancy's row shows (the list, a company's latest): a vacancy, its company and its
+# occupation have some sixty columns, the row reads six.
+VACANCY_ROW_COLUMNS = ["title", "positions", "start_date", "status", "unit", "unit__comune"]
+
+
+def _vacancy_rows(vacancies):
+    """`vacancies` reading only what a row shows, without the company and occupation."""
+    return vacancies.select_related(None).select_related("unit").only(*VACANCY_ROW_COLUMNS)
+
+
+def _label_vacancy_rows(vacancies) -> None:
+    """Each row's status label and address, translated and reversed once per page."""
+    label_rows(vacancies, field="status", choices=Vacancy.Status, attr="status_label")
+    link_rows(vacancies, url_name="companies:vacancy_detail")
 
 
 def _status_param(request: HttpRequest, choices) -> str:
@@ -99,11 +114,14 @@ def company_list_view(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         return redirect(company)
     status = _status_param(request, Company.Status)
+    paged = paginate(request, company_overview_list(user=request.user, status=status or None))
+    label_rows(paged["page"], field="status", choices=Company.Status, attr="status_label")
+    link_rows(paged["page"], url_name="companies:detail")
     return render(
         request,
         "companies/company_list.html",
         {
-            **paginate(request, company_overview_list(user=request.user, status=status or None)),
+            **paged,
             "status": status,
             "statuses": Company.Status.choices,
         },
@@ -114,13 +132,15 @@ def company_list_view(request: HttpRequest) -> HttpResponse:
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_get(user=request.user, pk=pk)
     statement = current_statement_or_none()
+    vacancies = list(_vacancy_rows(vacancy_list(user=request.user, company=company))[:10])
+    _label_vacancy_rows(vacancies)
     return render(
         request,
         "companies/company_detail.html",
         {
             "company": company,
             "units": unit_list(user=request.user, company=company),
-            "vacancies": vacancy_list(user=request.user, company=company)[:10],
+            "vacancies": vacancies,
             "statement": statement,
             "signed_current": signed_current_statement(user=request.user, company=company),
             "history": company_history(user=request.user, company=company),
@@ -226,14 +246,15 @@ def unit_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 def vacancy_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_get(user=request.user, pk=pk)
     status = _status_param(request, Vacancy.Status)
+    vacancies = vacancy_list(user=request.user, company=company, status=status or None)
+    paged = paginate(request, _vacancy_rows(vacancies))
+    _label_vacancy_rows(paged["page"])
     return render(
         request,
         "companies/vacancy_list.html",
         {
             "company": company,
-            **paginate(
-                request, vacancy_list(user=request.user, company=company, status=status or None)
-            ),
+            **paged,
             "status": status,
             "statuses": Vacancy.Status.choices,
             "blockers": publish_blockers(company=company),

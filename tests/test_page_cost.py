@@ -2,11 +2,15 @@
 precompiled query is the same user, with the same membership, organisation and TOTP state, as the
 ORM would load; and it is read afresh on every request."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.backends import signed_in_user, signed_in_user_queryset
 from accounts.models import User
+from companies.models import Company
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +51,66 @@ def test_a_changed_organisation_shows_on_the_next_request(client_for, world):
     world.centre_org.save(update_fields=["name"])
     response = client.get(reverse("home"))
     assert response.wsgi_request.user.organisation.name == "Centre renamed"
+
+
+def _vacancies(company, n):
+    from candidates.models import Occupation
+    from companies.models import ProductionUnit, Vacancy
+
+    unit = ProductionUnit(company=company, address="Via Roma 1", comune="Brescia", province="IT-BS")
+    unit.full_clean()
+    unit.save()
+    occupation = Occupation.objects.get(isco_code="3115")
+    statuses = [Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED, Vacancy.Status.CLOSED]
+    for i in range(n):
+        Vacancy.objects.create(
+            company=company,
+            unit=unit,
+            title=f"Tecnico {i}",
+            occupation=occupation,
+            positions=2,
+            status=statuses[i % len(statuses)],
+            start_date=datetime.date(2027, 3, 1),
+            gross_monthly_pay="1900.00",
+            hours_per_week=40,
+            ccnl="Metalmeccanica industria",
+            ccnl_level="C3",
+            contract=Vacancy.Contract.PERMANENT,
+        )
+    return Vacancy.objects.filter(company=company).select_related("unit")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_vacancy_rows_read_and_link_as_each_vacancy_says(client_for, world, language):
+    vacancies = _vacancies(world.company_a_profile, 6)
+    client = client_for("company")
+    url = reverse("companies:vacancies", args=[world.company_a_profile.pk])
+    response = client.get(url, headers={"accept-language": language})
+    body = response.content.decode()
+    with translation.override(language):
+        for vacancy in vacancies:
+            assert (
+                f'<td><a href="{vacancy.get_absolute_url()}"><bdi>{vacancy.title}</bdi></a></td>'
+                in body
+            )
+            assert f"<td>{vacancy.get_status_display()}</td>" in body
+    detail = client.get(
+        reverse("companies:detail", args=[world.company_a_profile.pk]),
+        headers={"accept-language": language},
+    ).content.decode()
+    with translation.override(language):
+        for vacancy in vacancies:
+            assert (
+                f'<a href="{vacancy.get_absolute_url()}"><bdi>{vacancy.title}</bdi></a> — '
+                f"<bdi>Brescia</bdi> · {vacancy.get_status_display()}</li>"
+            ) in detail
+
+
+def test_company_rows_read_and_link_as_each_company_says(client_for, world):
+    Company.objects.filter(pk=world.company_b_profile.pk).update(status="verified")
+    body = client_for("iom").get(reverse("companies:list"), headers={"accept-language": "fr"})
+    body = body.content.decode()
+    with translation.override("fr"):
+        for company in Company.objects.all():
+            assert f'<a href="{company.get_absolute_url()}"><bdi>{company.legal_name}' in body
+            assert f">{company.get_status_display()}</span>" in body
