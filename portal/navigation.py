@@ -7,10 +7,10 @@ the layout holds no role literals.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from thamm.rows import address
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,6 @@ def navigation_for(user, *, path: str = "") -> list[dict]:
     for entry in ENTRIES:
         if not entry.shows(user):
             continue
-        href = entry.href(user) if entry.href else reverse(entry.url_name)
+        href = entry.href(user) if entry.href else address(entry.url_name)
         items.append({"label": entry.label, "href": href, "current": href == path})
     return items

@@ -114,3 +114,55 @@ def test_company_rows_read_and_link_as_each_company_says(client_for, world):
         for company in Company.objects.all():
             assert f'<a href="{company.get_absolute_url()}"><bdi>{company.legal_name}' in body
             assert f">{company.get_status_display()}</span>" in body
+
+
+LAYOUT_LINKS = ["set_language", "account_change_password", "mfa_index", "account_logout", "home"]
+
+
+@pytest.mark.parametrize("role", ["centre", "iom", "company", "chamber", "candidate"])
+def test_the_layout_links_where_it_always_did_and_marks_the_current_page(client_for, role):
+    from portal.navigation import navigation_for
+
+    client = client_for(role)
+    response = client.get(reverse("notifications"))
+    body = response.content.decode()
+    for name in [*LAYOUT_LINKS, "notifications"]:
+        assert f'"{reverse(name)}"' in body, name
+    items = navigation_for(response.wsgi_request.user, path=reverse("notifications"))
+    for item in navigation_for(response.wsgi_request.user):
+        assert f'href="{item["href"]}">{item["label"]}</a>' in body
+    assert not any(item["current"] for item in items)
+    home = client.get(reverse("home")).content.decode()
+    assert (
+        f'<a class="nav-link active" href="{reverse("home")}" aria-current="page">Home</a>' in home
+    )
+
+
+def test_the_layout_links_carry_the_script_prefix_the_portal_is_served_under(client_for):
+    from django.urls import set_script_prefix
+
+    client = client_for("centre")
+    try:
+        set_script_prefix("/portal/")  # what the WSGI handler does for SCRIPT_NAME=/portal
+        body = client.get("/notifications/").content.decode()
+        assert 'action="/portal/i18n/setlang/"' in body
+        assert 'href="/portal/candidates/"' in body
+        assert 'href="/portal/accounts/password/change/"' in body
+    finally:
+        set_script_prefix("/")
+    body = client.get("/notifications/").content.decode()
+    assert 'action="/i18n/setlang/"' in body and 'href="/candidates/"' in body
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_language_switcher_names_each_language_in_itself(client, language):
+    body = client.get(reverse("home"), headers={"accept-language": language}).content.decode()
+    options = {
+        "it": "italiano",
+        "fr": "français",
+        "ar": "العربيّة",
+        "en": "English",
+    }
+    for code, name in options.items():
+        selected = " selected" if code == language else ""
+        assert f'<option value="{code}" lang="{code}"{selected}>{name}</option>' in body

@@ -1,4 +1,5 @@
-"""What a list page shows on each row, worked out once per page instead of once per row.
+"""What a list page shows on each row, worked out once per page instead of once per row; and
+the addresses every page links to, reversed once per process.
 
 A model's `get_<field>_display()` rebuilds its choices and translates on every call, and
 `get_absolute_url()` reverses a URL per row: on a page of fifty rows they cost more than the
@@ -6,9 +7,11 @@ rest of the page. These helpers give each row the same text and address from one
 per choice and one reversal per page.
 """
 
+import functools
 from collections.abc import Callable, Iterable
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Stands in for the row's id in the one reversal; no real id reaches it.
 _PK_PLACEHOLDER = 987654321987
@@ -39,3 +42,14 @@ def link_rows(rows: Iterable, *, url_name: str, attr: str = "href") -> None:
     address = address_by_pk(url_name)
     for row in rows:
         setattr(row, attr, address(row.pk))
+
+
+def address(url_name: str) -> str:
+    """`reverse(url_name)` for a page without arguments (the layout's and the navigation's
+    links), reversed once per process, URL configuration and script prefix."""
+    return _address(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _address(url_name: str, urlconf: str, prefix: str) -> str:
+    return reverse(url_name)

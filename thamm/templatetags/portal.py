@@ -2,9 +2,17 @@ from django import template
 from django.utils.html import format_html_join
 
 from thamm.lists import list_separator
+from thamm.rows import address as _address
 from thamm.scheme import region_name as _region_name
 
 register = template.Library()
+
+
+@register.simple_tag(name="address")
+def address_tag(url_name: str) -> str:
+    """`{% address 'name' %}`: `{% url 'name' %}` for a page without arguments, reversed once
+    per process (the layout's links, on every page)."""
+    return _address(url_name)
 
 
 @register.simple_tag(name="list_separator")
