@@ -166,3 +166,43 @@ def test_the_language_switcher_names_each_language_in_itself(client, language):
     for code, name in options.items():
         selected = " selected" if code == language else ""
         assert f'<option value="{code}" lang="{code}"{selected}>{name}</option>' in body
+
+
+# templates/django/forms/widgets/select.html before it wrote Django's option template out.
+SELECT_WITH_INCLUDES = (
+    '<select name="{{ widget.name }}" class="form-select"'
+    '{% include "django/forms/widgets/attrs.html" %}>'
+    "{% for group_name, group_choices, group_index in widget.optgroups %}{% if group_name %}\n"
+    '  <optgroup label="{{ group_name }}">{% endif %}{% for option in group_choices %}\n'
+    "  {% include option.template_name with widget=option %}{% endfor %}{% if group_name %}\n"
+    "  </optgroup>{% endif %}{% endfor %}\n</select>\n"
+)
+
+
+def _selects():
+    from django import forms
+
+    grouped = [
+        ("", "—"),
+        ("Maroc", [("casa", "Casablanca"), ("rabat", 'Rabat & "Salé"')]),
+        ("Italia", [("bg", "Bergamo"), ("mo", "Modena")]),
+    ]
+    return [
+        (forms.Select(choices=grouped), "rabat"),
+        (forms.Select(choices=[("", "All"), ("a", "Alpha"), ("b", "<Beta>")]), ""),
+        (forms.SelectMultiple(choices=grouped), ["casa", "mo"]),
+        (forms.Select(attrs={"aria-describedby": "x_helptext"}, choices=[(1, "One")]), 1),
+        (forms.NullBooleanSelect(), True),
+    ]
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_select_widgets_render_exactly_as_with_djangos_option_template(case):
+    from django.template import engines
+
+    widget, value = _selects()[case]
+    html = widget.render("field", value, attrs={"id": "id_field"})
+    context = widget.get_context("field", value, {"id": "id_field"})
+    expected = engines["django"].from_string(SELECT_WITH_INCLUDES).render(context)
+    assert html == expected.strip()  # as the form renderer gives it
+    assert "<option" in html
