@@ -10,7 +10,8 @@ user (DESIGN.md §3):
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -62,16 +63,26 @@ def company_name_taken(name: str, *, exclude: int | None = None) -> bool:
 def company_overview_list(*, user: User, status: str | None = None) -> QuerySet[Company]:
     """Companies with the figures their list shows, in one query whatever their number."""
     regions = current_scheme().destination_regions
+    # Each figure is counted per company through its own index, not by joining every unit to
+    # every vacancy of the company and counting distinct pairs (which costs units × vacancies).
     return (
         company_list(user=user, status=status)
         .annotate(
-            eligible_units=Count("units", filter=Q(units__region__in=regions), distinct=True),
-            published_vacancies=Count(
-                "vacancies", filter=Q(vacancies__status=Vacancy.Status.PUBLISHED), distinct=True
+            eligible_units=_count_per_company(ProductionUnit.objects.filter(region__in=regions)),
+            published_vacancies=_count_per_company(
+                Vacancy.objects.filter(status=Vacancy.Status.PUBLISHED)
             ),
         )
         .order_by("legal_name", "pk")
     )
+
+
+def _count_per_company(rows: QuerySet):
+    """How many of `rows` belong to the company of the outer query (0 for none)."""
+    counted = (
+        rows.filter(company=OuterRef("pk")).order_by().values("company").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
 def company_history(*, user: User, company: Company):

@@ -206,3 +206,23 @@ def test_select_widgets_render_exactly_as_with_djangos_option_template(case):
     expected = engines["django"].from_string(SELECT_WITH_INCLUDES).render(context)
     assert html == expected.strip()  # as the form renderer gives it
     assert "<option" in html
+
+
+def test_the_company_list_counts_each_companys_eligible_units_and_published_vacancies(world):
+    from companies.models import ProductionUnit
+    from companies.selectors import company_overview_list
+
+    company = world.company_a_profile
+    _vacancies(company, 7)  # a unit in Brescia; draft, published, closed, draft, published, ...
+    outside = ProductionUnit(company=company, address="Via Po 1", comune="Torino", province="IT-TO")
+    outside.full_clean()
+    outside.save()
+    again = ProductionUnit(
+        company=company, address="Via Dante 2", comune="Bergamo", province="IT-BG"
+    )
+    again.full_clean()
+    again.save()
+    rows = {row.pk: row for row in company_overview_list(user=world.iom)}
+    assert (rows[company.pk].eligible_units, rows[company.pk].published_vacancies) == (2, 2)
+    other = rows[world.company_b_profile.pk]
+    assert (other.eligible_units, other.published_vacancies) == (0, 0)
