@@ -226,3 +226,16 @@ def test_the_company_list_counts_each_companys_eligible_units_and_published_vaca
     assert (rows[company.pk].eligible_units, rows[company.pk].published_vacancies) == (2, 2)
     other = rows[world.company_b_profile.pk]
     assert (other.eligible_units, other.published_vacancies) == (0, 0)
+
+
+def test_the_redis_cache_shares_one_client_per_pool_and_keeps_djangos_pools():
+    from thamm.cache import PortalRedisCache
+
+    cache = PortalRedisCache("redis://127.0.0.1:6379/15,redis://127.0.0.1:6380/15", {})
+    client = cache._cache
+    writer = client.get_client(write=True)
+    assert client.get_client(write=True) is writer
+    assert writer.connection_pool is client._get_connection_pool(True)
+    reader = client.get_client(write=False)  # the one replica
+    assert reader is client.get_client(write=False) and reader is not writer
+    assert reader.connection_pool.connection_kwargs["port"] == 6380
