@@ -113,7 +113,10 @@ def own_candidate_record(*, user: User) -> Candidate | None:
     """A candidate's own record (None for anyone else, or before the centre links it)."""
     if not user.is_authenticated or user.role != Role.CANDIDATE:
         return None
-    return candidate_list(user=user).first()
+    record = candidate_list(user=user).first()
+    if record is not None:
+        record._visible_to = user.pk  # their own: the page's other reads need not ask again
+    return record
 
 
 def consent_history(*, user: User, candidate: Candidate) -> QuerySet[ConsentRecord]:

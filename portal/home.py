@@ -3,10 +3,10 @@
 from accounts.models import Role, User
 from accounts.selectors import advisor_assignment_list, invitation_list
 from candidates.selectors import (
-    candidate_list,
     candidate_stage_counts,
     candidate_stage_history,
     consent_needs_renewal,
+    own_candidate_record,
 )
 from companies.models import Company
 from companies.selectors import company_list, signed_current_statement
@@ -41,7 +41,7 @@ def home_context(*, user: User) -> dict:
             user=user, status=Company.Status.PENDING
         ).count()
     if role == Role.CANDIDATE:
-        record = candidate_list(user=user).first()
+        record = own_candidate_record(user=user)
         context["record"] = record
         if record is not None:
             context["history"] = candidate_stage_history(user=user, candidate=record)

@@ -239,3 +239,21 @@ def test_the_redis_cache_shares_one_client_per_pool_and_keeps_djangos_pools():
     reader = client.get_client(write=False)  # the one replica
     assert reader is client.get_client(write=False) and reader is not writer
     assert reader.connection_pool.connection_kwargs["port"] == 6380
+
+
+def test_a_candidates_home_reads_their_record_once(client_for, world, django_assert_num_queries):
+    client = client_for("candidate")
+    client.get(reverse("home"))
+    # The user; their record; its stage history; the privacy notice and their last consent;
+    # their results, the scheme and its courses.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("home"))
+    assert response.context["record"] == world.candidate_a
+
+
+def test_a_candidate_without_a_record_yet_gets_their_home(client_for, world):
+    from candidates.models import Candidate
+
+    Candidate.objects.filter(pk=world.candidate_a.pk).update(user=None)
+    response = client_for("candidate").get(reverse("home"))
+    assert response.status_code == 200 and response.context["record"] is None
