@@ -142,9 +142,14 @@ def attestation_list(*, user: User, company: Company) -> QuerySet[Attestation]:
     )
 
 
-def signed_current_statement(*, user: User, company: Company) -> bool:
-    """Whether the company has signed the employer-pays statement in force."""
-    statement = current_statement_or_none()
+_IN_FORCE = object()  # signed_current_statement's "look the statement in force up"
+
+
+def signed_current_statement(*, user: User, company: Company, statement=_IN_FORCE) -> bool:
+    """Whether the company has signed the employer-pays statement in force (`statement`: that
+    statement, or None for none, when the caller has looked it up already)."""
+    if statement is _IN_FORCE:
+        statement = current_statement_or_none()
     return statement is not None and (
         attestation_list(user=user, company=company).filter(statement=statement).exists()
     )

@@ -142,7 +142,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "units": unit_list(user=request.user, company=company),
             "vacancies": vacancies,
             "statement": statement,
-            "signed_current": signed_current_statement(user=request.user, company=company),
+            "signed_current": signed_current_statement(
+                user=request.user, company=company, statement=statement
+            ),
             "history": company_history(user=request.user, company=company),
             "blockers": publish_blockers(company=company),
             "moves": VERIFICATION.moves_for(company, request.user),
@@ -211,7 +213,9 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
             "statement": statement,
             "body": statement.body(get_language()) if statement else "",
             "signatures": attestation_list(user=request.user, company=company),
-            "signed_current": signed_current_statement(user=request.user, company=company),
+            "signed_current": signed_current_statement(
+                user=request.user, company=company, statement=statement
+            ),
             "may_sign": request.user.role == Role.COMPANY and request.user.is_org_admin,
         },
     )

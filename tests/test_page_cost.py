@@ -257,3 +257,24 @@ def test_a_candidate_without_a_record_yet_gets_their_home(client_for, world):
     Candidate.objects.filter(pk=world.candidate_a.pk).update(user=None)
     response = client_for("candidate").get(reverse("home"))
     assert response.status_code == 200 and response.context["record"] is None
+
+
+@pytest.mark.parametrize("role", ["company", "chamber", "iom"])
+def test_a_company_page_looks_the_statement_in_force_up_once(
+    client_for, world, role, django_assert_num_queries
+):
+    from companies.models import Attestation, EmployerPaysStatement
+
+    company = world.company_a_profile
+    statement = EmployerPaysStatement.in_force()
+    Attestation.objects.create(company=company, statement=statement, signed_by=world.company)
+    client = client_for(role)
+    url = reverse("companies:detail", args=[company.pk])
+    client.get(url)
+    # The user; the company; the statement and whether it is signed; its latest vacancies, its
+    # history, the scheme, whether it has an eligible unit, its units.
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.context["signed_current"] is True
+    attestation = client.get(reverse("companies:attestation", args=[company.pk]))
+    assert attestation.context["signed_current"] is True
