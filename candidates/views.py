@@ -65,13 +65,19 @@ LIST_COLUMNS = [
     "training_centre",
     "training_centre__name",
 ]
+OWN_LIST_COLUMNS = [c for c in LIST_COLUMNS if not c.startswith("training_centre")]
 
 
 @role_required(Role.CENTRE, Role.IOM)
 def candidate_list_view(request: HttpRequest) -> HttpResponse:
     filters = CandidateFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    rows = candidate_list(user=request.user, filters=cleaned).only(*LIST_COLUMNS)
+    rows = candidate_list(user=request.user, filters=cleaned)
+    show_centre = request.user.role == Role.IOM
+    if not show_centre:  # a centre sees its own candidates: no centre column, no join for it
+        rows = rows.select_related(None).only(*OWN_LIST_COLUMNS)
+    else:
+        rows = rows.only(*LIST_COLUMNS)
     paged = paginate(request, rows, cap=LIST_CAP)
     label_stages(paged["page"])
     return render(
@@ -80,7 +86,7 @@ def candidate_list_view(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "stage": filters["status"].value() or "",
-            "show_centre": request.user.role == Role.IOM,
+            "show_centre": show_centre,
             **paged,
         },
     )

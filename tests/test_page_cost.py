@@ -278,3 +278,24 @@ def test_a_company_page_looks_the_statement_in_force_up_once(
     assert response.context["signed_current"] is True
     attestation = client.get(reverse("companies:attestation", args=[company.pk]))
     assert attestation.context["signed_current"] is True
+
+
+@pytest.mark.parametrize("role", ["centre", "iom"])
+def test_candidate_rows_read_the_same_without_a_query_per_row(
+    client_for, world, role, django_assert_max_num_queries
+):
+    from candidates.models import Candidate
+    from tests.factories import CandidateFactory
+
+    for _ in range(12):
+        CandidateFactory(training_centre=world.centre_org)
+    client = client_for(role)
+    with django_assert_max_num_queries(4):
+        body = client.get(reverse("candidates:list")).content.decode()
+    for candidate in Candidate.objects.filter(training_centre=world.centre_org):
+        link = (
+            f'<a href="{candidate.get_absolute_url()}">{candidate.last_name} {candidate.first_name}'
+        )
+        assert link in body
+        assert f"<td>{candidate.get_status_display()}</td>" in body
+    assert (f"<td>{world.centre_org.name}</td>" in body) == (role == "iom")
