@@ -28,7 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
-from tests.xlsx_files import SHEET, sheet_xlsx  # noqa: E402
+from tests.xlsx_files import MAIN_NS, SHEET, sheet_xlsx, with_parts  # noqa: E402
 
 HEADER = ["candidate_reference", "module_code", "score", "attendance", "date", "cefr_level"]
 
@@ -52,6 +52,18 @@ def files(references: list[str]) -> list[tuple[str, str, bytes]]:
             "xlsx, <dimension> A1:F2, 3 rows",
             "xlsx",
             sheet_xlsx([HEADER, *good[:2]], dimension="A1:F2"),
+        ),
+        (
+            "xlsx, 8 KB with 300,000 fonts in its styles",
+            "xlsx",
+            with_parts(
+                sheet_xlsx([HEADER, good[0]]),
+                {
+                    "xl/styles.xml": f'<styleSheet xmlns="{MAIN_NS}"><fonts>'.encode()
+                    + b"<font/>" * 300_000
+                    + b"</fonts></styleSheet>"
+                },
+            ),
         ),
         ("xlsx, 20,000 rows of 50 candidates", "xlsx", sheet_xlsx([HEADER, *good])),
         ("csv, 20,000 rows of 50 candidates", "csv", csv.encode()),

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 SHEET = "xl/worksheets/sheet1.xml"
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MAIN = MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def _cell(ref: str, value, prefix: str) -> str:
@@ -70,3 +70,30 @@ def sheet_xlsx(
                     sheet.write(f'<{prefix}row r="{extra}">'.encode() + empty + close)
                 sheet.write(f"</{prefix}sheetData></{prefix}worksheet>".encode())
     return out.getvalue()
+
+
+def with_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
+    """The workbook `data` with `parts` added or replaced (name → content)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename not in parts:
+                target.writestr(item.filename, source.read(item.filename))
+        for name, body in parts.items():
+            target.writestr(name, body)
+    return out.getvalue()
+
+
+def sheet_with(cells: str, *, rows: int, root: str = "worksheet", before: str = "") -> bytes:
+    body = (f'<row r="1">{cells}</row>' * rows).encode()
+    return (
+        (
+            f'<?xml version="1.0" encoding="UTF-8"?>{before}<{root} xmlns="{MAIN_NS}" '
+            f'xmlns:y="{MAIN_NS}"><sheetData>'
+        ).encode()
+        + body
+        + f"</sheetData></{root}>".encode()
+    )

@@ -28,15 +28,24 @@ MAX_ROWS = 20_000
 MAX_SCANNED_ROWS = 200_000
 # An XLSX whose content would unpack to more than this is refused (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-# Cells a workbook may hold, empty (formatted) ones included, and shared strings: 20,000 rows of
-# 50 columns. Counted before parsing; openpyxl takes about 5 s of a worker for a million.
-MAX_CELLS = 1_000_000
+# XML elements a workbook may hold, in all its parts (cells, their values, shared strings, styles,
+# names…): about 20,000 rows of 50 cells. Counted before parsing, whatever the elements are called;
+# openpyxl takes some 3 s of a worker per million.
+MAX_ELEMENTS = 3_000_000
+# Bytes of one row's XML: openpyxl holds a whole row in memory (a row of a million cells would
+# take gigabytes); a row of a few hundred formatted cells is a few tens of KB.
+MAX_ROW_BYTES = 2 * 1024 * 1024
+# Characters in one cell: nothing we import is longer than an e-mail address or a name.
+MAX_CELL_CHARS = 1_000
 # Columns read from a sheet: openpyxl pads each row to the sheet's last used column, which a
 # hostile file puts at XFD (16,384 columns); nothing we import has more than a few dozen.
 MAX_COLUMNS = 60
 # Files a web request may read itself (a few hundred rows); larger ones go to a worker.
 SYNC_CSV_BYTES = 256 * 1024
 SYNC_XLSX_UNPACKED_BYTES = 2 * 1024 * 1024
+SYNC_XLSX_ELEMENTS = 40_000
+# What a broken, disguised or unusual archive makes zipfile raise.
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -55,7 +64,13 @@ def _cell(value) -> str:
         value = int(value)
     if hasattr(value, "date") and callable(value.date):  # datetime from a date cell
         value = value.date()
-    return str(value).strip()
+    text = str(value).strip()
+    if len(text) > MAX_CELL_CHARS:
+        raise DomainError(
+            _("A cell holds more than %(max)s characters: this is not a file of the template.")
+            % {"max": f"{MAX_CELL_CHARS:,}"}
+        )
+    return text
 
 
 def _check_size(upload) -> None:
@@ -76,7 +91,7 @@ def _unpacked_size(upload) -> int:
     try:
         with zipfile.ZipFile(upload) as archive:
             size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise DomainError(_("This is not a CSV or XLSX file.")) from exc
     finally:
         upload.seek(0)
@@ -86,12 +101,15 @@ def _unpacked_size(upload) -> int:
 
 
 def needs_worker(upload) -> bool:
-    """Whether this upload is too big to be read within a web request. Judged from sizes only
-    (the upload's, and the zip directory's for an XLSX): nothing is parsed. Raises DomainError for
-    a file refused on size alone."""
+    """Whether this upload is too big to be read within a web request: a CSV by its size; an XLSX
+    by the size it unpacks to (from the zip directory), and when that is small, by the XML
+    elements it holds (counted, not parsed: a few milliseconds). Raises DomainError for a file
+    refused on these counts alone."""
     _check_size(upload)
     if _is_xlsx(upload):
-        return _unpacked_size(upload) > SYNC_XLSX_UNPACKED_BYTES
+        if _unpacked_size(upload) > SYNC_XLSX_UNPACKED_BYTES:
+            return True
+        return _scan_xlsx(upload).elements > SYNC_XLSX_ELEMENTS
     return upload.size > SYNC_CSV_BYTES
 
 
@@ -154,71 +172,105 @@ def _collect(records, *, too_many: str) -> Table:
     return Table(headers, rows, numbers)
 
 
-_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?(worksheet|sst)[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]{0,400})")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 
 
 @dataclass
 class _Counts:
-    cells: int = 0  # <c> elements in worksheets, and <si> in shared strings
-    rows: int = 0  # the highest row number a worksheet reaches
+    elements: int = 0  # XML elements in all the parts
+    rows: int = 0  # the highest row number a sheet reaches
 
 
-def _tokens(name: bytes) -> tuple[bytes, ...]:
-    """The ways an element's start tag can begin: `<c r=…`, `<c>`, `<c/>`, a line break."""
-    return tuple(b"<" + name + end for end in (b" ", b">", b"/", b"\n", b"\r", b"\t"))
-
-
-def _count(data: bytes, tokens: tuple[bytes, ...]) -> int:
-    return sum(data.count(token) for token in tokens)
+def _too_many_elements() -> DomainError:
+    return DomainError(
+        _(
+            "The spreadsheet holds too much (more than %(max)s cells and other items), most of it "
+            "probably empty formatting: delete the empty rows and columns around your data (or "
+            "save it as CSV) and upload it again."
+        )
+        % {"max": f"{MAX_ELEMENTS:,}"}
+    )
 
 
 def _scan_part(stream, counts: _Counts) -> None:
-    """Stream one XML part of the workbook and count its cells and rows, without parsing it:
-    decompressing and counting bytes is some fifty times faster than openpyxl's parse."""
-    head = stream.read(4096)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
-        # UTF-16 XML would hide its elements from the byte counts; no spreadsheet writes it.
-        raise DomainError(_("This is not a CSV or XLSX file."))
-    root = _ROOT.search(head)
-    if root is None:
-        return  # not a worksheet nor the shared strings: holds no cells
-    prefix = root.group(1) or b""
-    if root.group(2) == b"sst":
-        tokens = _tokens(prefix + b"si")
-        row_tokens: tuple[bytes, ...] = ()
-    else:
-        tokens = _tokens(prefix + b"c")
-        row_tokens = _tokens(prefix + b"row")
-    rows, last_row = 0, 0
-    tail, chunk = b"", head
-    while chunk:
+    """Stream one part of the workbook and count its XML elements and rows, without parsing it
+    (decompressing and counting bytes is some fifty times faster than openpyxl's parse).
+
+    Every start tag counts, whatever its name, prefix or place: each "<" not opening an end tag,
+    a comment or a declaration (in UTF-16 every "<" of a tag counts, so it is only counted
+    more). Rows are found by their tag, with any prefix; a row longer than MAX_ROW_BYTES, or
+    numbered past MAX_SCANNED_ROWS, is refused."""
+    rows = _RowCounter(counts)
+    tail, offset = b"", 0
+    while chunk := stream.read(1024 * 1024):
         data = tail + chunk
-        # A token that lay wholly in the tail was counted with the previous chunk.
-        counts.cells += _count(data, tokens) - _count(tail, tokens)
-        if row_tokens:
-            rows += _count(data, row_tokens) - _count(tail, row_tokens)
-            start = max(data.rfind(token) for token in row_tokens)
-            if start >= 0:
-                number = _ROW_NUMBER.search(data, start, start + 300)
-                if number:
-                    last_row = max(last_row, int(number.group(1)))
-        if counts.cells > MAX_CELLS:
-            raise DomainError(
-                _(
-                    "The spreadsheet holds more than %(max)s cells, most of them probably empty: "
-                    "delete the empty rows and columns around your data (or save it as CSV) and "
-                    "upload it again."
-                )
-                % {"max": f"{MAX_CELLS:,}"}
-            )
-        tail, chunk = data[-16:], stream.read(1024 * 1024)
-    counts.rows = max(counts.rows, rows, last_row)
+        # Tokens lying wholly in the tail were counted with the previous chunk.
+        counts.elements += _start_tags(data) - _start_tags(tail)
+        if counts.elements > MAX_ELEMENTS:
+            raise _too_many_elements()
+        # Row tags near the end may be cut: they are read whole with the next chunk.
+        rows.read(data, start=offset - len(tail), upto=len(data) - len(_TAIL))
+        offset += len(chunk)
+        tail = data[-len(_TAIL) :]
+    rows.read(tail, start=offset - len(tail), upto=len(tail))
+    rows.end(offset)
+
+
+_TAIL = b" " * 512  # what is carried from one chunk to the next (longer than any row tag)
+
+
+class _RowCounter:
+    def __init__(self, counts: _Counts):
+        self.counts, self.last = counts, -1
+
+    def read(self, data: bytes, *, start: int, upto: int) -> None:
+        for row in _ROW_TAG.finditer(data):
+            position = start + row.start()
+            if row.start() >= upto or position <= self.last:
+                continue  # read with the next chunk, or already read
+            if self.last >= 0 and position - self.last > MAX_ROW_BYTES:
+                raise _too_long_row()
+            self.last = position
+            self.counts.rows += 1
+            number = _ROW_NUMBER.search(row.group(1))
+            if number:
+                self.counts.rows = max(self.counts.rows, int(number.group(1)))
+            if self.counts.rows > MAX_SCANNED_ROWS:
+                raise _too_many_rows(self.counts.rows)
+
+    def end(self, size: int) -> None:
+        if self.last >= 0 and size - self.last > MAX_ROW_BYTES:
+            raise _too_long_row()
+
+
+def _start_tags(data: bytes) -> int:
+    return data.count(b"<") - data.count(b"</") - data.count(b"<!") - data.count(b"<?")
+
+
+def _too_long_row() -> DomainError:
+    return DomainError(
+        _(
+            "A row of the spreadsheet holds too many cells: delete the empty columns to the "
+            "right of your data (or save it as CSV) and upload it again."
+        )
+    )
+
+
+def _too_many_rows(rows: int) -> DomainError:
+    return DomainError(
+        _(
+            "The sheet's rows run to row %(rows)s, most of them empty: delete the empty "
+            "rows below your data and upload it again."
+        )
+        % {"rows": f"{rows:,}"}
+    )
 
 
 def _scan_xlsx(upload) -> _Counts:
-    """Count every part's cells (wherever the workbook keeps its sheets) before openpyxl parses
-    anything: openpyxl itself reads a whole sheet at load time when it has no <dimension>."""
+    """Count every part's elements and rows before openpyxl parses anything (openpyxl itself
+    reads a whole sheet at load time when it has no <dimension>, and parses styles, names and
+    shared strings whatever they hold)."""
     _unpacked_size(upload)
     counts = _Counts()
     try:
@@ -229,18 +281,10 @@ def _scan_xlsx(upload) -> _Counts:
                     _scan_part(stream, counts)
     except DomainError:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise DomainError(_("This is not a CSV or XLSX file.")) from exc
     finally:
         upload.seek(0)
-    if counts.rows > MAX_SCANNED_ROWS:
-        raise DomainError(
-            _(
-                "The sheet's rows run to row %(rows)s, most of them empty: delete the empty "
-                "rows below your data and upload it again."
-            )
-            % {"rows": f"{counts.rows:,}"}
-        )
     return counts
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from candidates.models import Candidate
-from tests.xlsx_files import SHEET, sheet_xlsx
+from tests.xlsx_files import MAIN_NS, SHEET, sheet_with, sheet_xlsx, with_parts
 from thamm.exceptions import DomainError
 from thamm.tabular import MAX_UPLOAD_BYTES, read_table
 from training.imports import import_confirm, import_preview
@@ -69,7 +69,7 @@ def test_the_worker_refuses_a_sheet_of_empty_cells_by_counting_not_parsing(
     check_results_file.delay(job_id=job.job_id, import_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and job.job.status == "failed"
-    assert "more than 1,000,000 cells" in job.job.message
+    assert "more than 3,000,000 cells" in job.job.message
     assert not Result.objects.exists()
 
 
@@ -77,7 +77,7 @@ def test_the_worker_refuses_a_sheet_of_empty_cells_by_counting_not_parsing(
 def test_20000_rows_of_205_cells_are_refused_before_parsing(world, monkeypatch, prefix):
     data = sheet_xlsx([HEADER], empty_rows=20_000, empty_cells_per_row=205, prefix=prefix)
     parse_forbidden(monkeypatch)
-    with pytest.raises(DomainError, match="more than 1,000,000 cells"):
+    with pytest.raises(DomainError, match="more than 3,000,000 cells"):
         read_table(SimpleUploadedFile("wide.xlsx", data))
 
 
@@ -88,18 +88,105 @@ def test_a_namespace_prefix_does_not_hide_the_rows(world):
     assert table.headers == HEADER and table.rows[0][:2] == [ref, "CIV"]
 
 
-def test_a_sheet_written_in_utf16_is_refused(world):
-    data = sheet_xlsx([HEADER, ["C-AAAAAA", "CIV", 70, 90, "2026-06-01", None]])
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            body = source.read(item.filename)
-            if item.filename == SHEET:
-                body = body.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
-                body = body.encode("utf-16")
-            target.writestr(item.filename, body)
-    with pytest.raises(DomainError, match="not a CSV or XLSX"):
-        read_table(SimpleUploadedFile("utf16.xlsx", out.getvalue()))
+SMALL = [HEADER, ["C-AAAAAA", "CIV", 70, 90, "2026-06-01", None]]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        # cells under another prefix of the same namespace
+        {SHEET: sheet_with("<y:c/>" * 100, rows=31_000)},
+        # the root element behind 4 KB of comment, or named otherwise
+        {SHEET: sheet_with("<c/>" * 100, rows=31_000, before="<!--" + "x" * 5000 + "-->")},
+        {SHEET: sheet_with("<c/>" * 100, rows=31_000, root="dialogsheet")},
+        # a million fonts in the styles openpyxl parses
+        {
+            "xl/styles.xml": f'<styleSheet xmlns="{MAIN_NS}"><fonts>'.encode()
+            + b"<font/>" * 3_100_000
+            + b"</fonts></styleSheet>"
+        },
+    ],
+    ids=["other-prefix", "root-after-comment", "dialogsheet", "styles"],
+)
+def test_elements_are_counted_whatever_they_are_called_or_wherever_they_are(monkeypatch, parts):
+    data = with_parts(sheet_xlsx(SMALL), parts)
+    parse_forbidden(monkeypatch)
+    with pytest.raises(DomainError, match="more than 3,000,000"):
+        read_table(SimpleUploadedFile("hidden.xlsx", data))
+
+
+def test_one_row_of_a_million_cells_is_refused_before_parsing(monkeypatch):
+    data = with_parts(sheet_xlsx(SMALL), {SHEET: sheet_with("<c/>" * 1_000_000, rows=1)})
+    parse_forbidden(monkeypatch)
+    with pytest.raises(DomainError, match="A row of the spreadsheet holds too many cells"):
+        read_table(SimpleUploadedFile("wide-row.xlsx", data))
+
+
+def test_a_small_file_full_of_styles_is_read_by_the_worker_not_the_request(world, monkeypatch):
+    styles = f'<styleSheet xmlns="{MAIN_NS}"><fonts>'.encode() + b"<font/>" * 300_000
+    data = with_parts(sheet_xlsx(SMALL), {"xl/styles.xml": styles + b"</fonts></styleSheet>"})
+    assert len(data) < 20_000  # a few kilobytes uploaded
+    parse_forbidden(monkeypatch)
+    job = import_preview(user=world.centre, upload=SimpleUploadedFile("s.xlsx", data))
+    assert job.unread and job.status == "checking"
+
+
+def test_a_row_number_far_down_mid_sheet_is_refused(monkeypatch):
+    rows = "".join(f'<row r="{n}"><c/></row>' for n in range(1, 50))
+    rows += '<row r="1000000000"><c/></row>' + "".join(
+        f'<row r="{n}"><c/></row>' for n in range(50, 100)
+    )
+    sheet = (f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows}</sheetData></worksheet>').encode()
+    parse_forbidden(monkeypatch)
+    with pytest.raises(DomainError, match="rows run to row 1,000,000,000"):
+        read_table(SimpleUploadedFile("far.xlsx", with_parts(sheet_xlsx(SMALL), {SHEET: sheet})))
+
+
+def test_overlong_cells_are_refused():
+    huge = sheet_xlsx([HEADER, ["C" * 30_000_000, "CIV", 70, 90, "2026-06-01", None]])
+    with pytest.raises(DomainError, match="too many cells"):  # its row is refused unparsed
+        read_table(SimpleUploadedFile("huge.xlsx", huge))
+    long = sheet_xlsx([HEADER, ["C" * 1_500, "CIV", 70, 90, "2026-06-01", None]])
+    with pytest.raises(DomainError, match="more than 1,000 characters"):
+        read_table(SimpleUploadedFile("long.xlsx", long))
+
+
+@pytest.mark.parametrize("method", ["deflate64", "encrypted"])
+def test_an_archive_python_cannot_open_gets_a_message_not_a_server_error(world, method):
+    data = bytearray(sheet_xlsx(SMALL))
+    # Patch the first local header's compression method (9: deflate64) or encryption flag.
+    if method == "deflate64":
+        data[8:10] = (9).to_bytes(2, "little")
+    else:
+        data[6:8] = (int.from_bytes(data[6:8], "little") | 1).to_bytes(2, "little")
+    central = bytes(data).rfind(b"PK\x01\x02")
+    while central != -1:
+        if method == "deflate64":
+            data[central + 10 : central + 12] = (9).to_bytes(2, "little")
+        else:
+            flags = int.from_bytes(data[central + 8 : central + 10], "little") | 1
+            data[central + 8 : central + 10] = flags.to_bytes(2, "little")
+        central = bytes(data).rfind(b"PK\x01\x02", 0, central)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    upload = SimpleUploadedFile("odd.xlsx", bytes(data))
+    response = client.post(reverse("training:results_import"), {"file": upload})
+    assert response.status_code == 200 and "not a CSV or XLSX" in response.content.decode()
+
+
+def test_legitimate_extra_parts_are_not_refused():
+    """A UTF-16 custom XML part (document-management systems write them) and a second, unused
+    sheet of 25,000 rows x 45 cells: the first sheet is read."""
+    custom = ('<?xml version="1.0" encoding="UTF-16"?><properties><p>x</p></properties>').encode(
+        "utf-16"
+    )
+    unused = sheet_with("<c/>" * 45, rows=25_000)
+    data = with_parts(
+        sheet_xlsx(SMALL),
+        {"customXml/item1.xml": custom, "xl/worksheets/sheet2.xml": unused},
+    )
+    table = read_table(SimpleUploadedFile("extra.xlsx", data))
+    assert table.headers == HEADER and len(table.rows) == 1
 
 
 def test_every_row_is_read_when_the_dimension_understates_the_sheet(world):
