@@ -216,3 +216,26 @@ def test_dossiers_and_reports_go_to_queues_the_worker_consumes():
     assert router.route({}, "reports.tasks.progress_report")["queue"].name == "reports"
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
     assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} <= consumed
+
+
+def test_a_job_that_kills_its_worker_each_time_is_given_up_not_redelivered_for_ever(world):
+    from thamm.jobs import MAX_ATTEMPTS, job_claim
+
+    job = Job.objects.create(kind="test.work", organisation=world.centre_org, task=work.name)
+    for _ in range(MAX_ATTEMPTS):  # each run's worker died: the same message came back
+        assert job_claim(job.pk, delivery="msg-1", seconds=60) is not None
+    work.apply(kwargs={"job_id": job.pk}, task_id="msg-1")  # and once more
+    job.refresh_from_db()
+    assert RUNS == [] and job.status == "failed" and not job.retryable
+    assert FAILED and FAILED[0][0] == job.pk
+
+
+def test_reading_all_leaves_a_notification_made_meanwhile_counted(world):
+    from accounts.models import User
+    from thamm.models import Notification
+    from thamm.notifications import notifications_read_all
+
+    Notification.objects.create(recipient=world.centre, kind="t", subject="s", body="b")
+    User.objects.filter(pk=world.centre.pk).update(unread_notifications=2)  # one more arriving
+    assert notifications_read_all(user=world.centre) == 1
+    assert User.objects.get(pk=world.centre.pk).unread_notifications == 1

@@ -64,7 +64,7 @@ def test_the_navigation_counts_unread_ones_without_a_query(world):
     client.force_login(world.chamber)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("notifications")).content.decode()
-    assert "2<span class=\"visually-hidden\"> unread" in page
+    assert '2<span class="visually-hidden"> unread' in page
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "notification" in q["sql"]]
     assert counts == []
 
@@ -103,3 +103,24 @@ def test_nobody_inactive_is_told(world, mailoutbox):
     gone.is_active = False
     gone.save()
     assert tell(world, [gone]) == []
+
+
+def test_an_address_the_mail_server_refuses_does_not_stop_the_others(
+    world, monkeypatch, mailoutbox
+):
+    from smtplib import SMTPRecipientsRefused
+
+    from django.core import mail
+
+    notifications = tell(world, [world.chamber, world.iom], link="")
+    real_send = mail.send_mail
+
+    def refuse_the_first(subject, body, sender, recipients, **kwargs):
+        if recipients == [world.chamber.email]:
+            raise SMTPRecipientsRefused({world.chamber.email: (550, b"no such user")})
+        return real_send(subject, body, sender, recipients, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.send_mail", refuse_the_first)
+    assert notifications_email(notification_ids=[n.pk for n in notifications]) == 1
+    assert [m.to for m in mailoutbox] == [[world.iom.email]]
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()  # no retry loop

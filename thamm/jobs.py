@@ -47,6 +47,9 @@ logger = logging.getLogger(__name__)
 QUEUED_TOO_LONG = timedelta(hours=6)
 # Margin past a task's hard time limit before a running job is taken for dead.
 DEADLINE_MARGIN = timedelta(minutes=5)
+# Runs of one job before a redelivery gives up: a job that kills its worker every time (out of
+# memory, say) would otherwise be redelivered, and kill a worker, for ever.
+MAX_ATTEMPTS = 3
 
 
 class JobTask(Task):
@@ -75,7 +78,8 @@ class JobTask(Task):
         delivery = self.request.id or ""
         job = job_claim(job_id, delivery=delivery, seconds=self.time_limit)
         if job is None:
-            return None  # finished, or being run by another delivery
+            _give_up_if_exhausted(job_id, delivery=delivery)
+            return None  # finished, being run by another delivery, or given up
         with translation.override(job_language(job)):
             try:
                 outcome = self.run(job, *args, **kwargs)
@@ -123,7 +127,10 @@ def job_claim(job_id: int, *, delivery: str, seconds: int) -> Job | None:
         Job.objects.filter(pk=job_id)
         .filter(
             Q(status=Job.Status.QUEUED)
-            | (Q(status=Job.Status.RUNNING, claimed_by=delivery) & ~Q(claimed_by=""))
+            | (
+                Q(status=Job.Status.RUNNING, claimed_by=delivery, attempts__lt=MAX_ATTEMPTS)
+                & ~Q(claimed_by="")
+            )
         )
         .update(
             status=Job.Status.RUNNING,
@@ -140,6 +147,26 @@ def job_claim(job_id: int, *, delivery: str, seconds: int) -> Job | None:
 
 def job_language(job: Job) -> str:
     return job.language or settings.LANGUAGE_CODE
+
+
+def _give_up_if_exhausted(job_id: int, *, delivery: str) -> None:
+    """A redelivery of a job whose runs all died with their worker: fail it for good."""
+    if not delivery:
+        return
+    job = (
+        Job.objects.filter(
+            pk=job_id, status=Job.Status.RUNNING, claimed_by=delivery, attempts__gte=MAX_ATTEMPTS
+        )
+        .select_related("organisation", "created_by")
+        .first()
+    )
+    if job is not None:
+        with translation.override(job_language(job)):
+            job_fail(
+                job,
+                message=_("The work stopped its worker each time it ran: ask IOM."),
+                retryable=False,
+            )
 
 
 def job_update(job_id: int, *, status: str, message: str = "") -> None:

@@ -13,12 +13,15 @@ text: what a user typed (a company's name) goes in as data, between quotation ma
 the portal's own wording, and nothing is HTML-escaped in an e-mail or left unescaped on a page.
 """
 
+import logging
 from collections import Counter
+from smtplib import SMTPRecipientsRefused, SMTPSenderRefused
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -26,6 +29,7 @@ from .models import Notification
 from .scoping import get_visible_or_404
 
 LIST_SIZE = 50
+logger = logging.getLogger(__name__)
 
 
 def render_message(template: str, context: dict, *, language: str) -> tuple[str, str]:
@@ -68,15 +72,24 @@ def notifications_email(*, notification_ids: list[int]) -> int:
 
     sent = 0
     pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
-    for notification in pending.select_related("recipient"):
+    for notification in pending.select_related("recipient").order_by("pk"):
         body = notification.body
         if notification.link:
             body += f"\n\n{settings.PORTAL_URL}{notification.link}"
-        send_mail(
-            notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
-        )
+        try:
+            send_mail(
+                notification.subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.recipient.email],
+            )
+        except (SMTPRecipientsRefused, SMTPSenderRefused):
+            # This address will be refused every time: the others still get theirs (a retry
+            # is for the mail server being away, not for one bad address). It stays in-app.
+            logger.warning("notification %s: the mail server refused the address", notification.pk)
+        else:
+            sent += 1
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-        sent += 1
     return sent
 
 
@@ -103,7 +116,10 @@ def notification_read(*, notification: Notification) -> None:
 def notifications_read_all(*, user) -> int:
     unread = notification_list(user=user).filter(read_at__isnull=True)
     count = unread.update(read_at=timezone.now())
-    _count(user.pk).update(unread_notifications=0)
+    # Less what was read, not to nought: one made meanwhile stays counted.
+    _count(user.pk).update(
+        unread_notifications=Greatest(F("unread_notifications") - count, Value(0))
+    )
     return count
 
 

@@ -95,6 +95,9 @@ def _candidate_states(table: Table, centre_id: int, *, lock: bool) -> dict[int, 
     if lock:
         candidates = candidates.select_for_update()
     scalar = [name for name in Candidate.RECORD_FIELDS if name != "previous_occupations"]
+    # The records first (locked, for a confirmation), then their occupations: an edit of the
+    # occupations alone commits before the lock is taken, or waits for it, never in between.
+    records = list(candidates.values_list("pk", *scalar))
     occupations: dict[int, list[int]] = {}
     through = Candidate.previous_occupations.through.objects.filter(
         candidate__training_centre_id=centre_id
@@ -103,7 +106,7 @@ def _candidate_states(table: Table, centre_id: int, *, lock: bool) -> dict[int, 
         occupations.setdefault(candidate_id, []).append(occupation_id)
     state = {
         values[scalar.index("cin")].upper(): _digest((values, sorted(occupations.get(pk, []))))
-        for pk, *values in candidates.values_list("pk", *scalar)
+        for pk, *values in records
     }
     cin = table.headers.index("cin")
     return {
@@ -303,9 +306,9 @@ def _read_stored(job: FileImport) -> Table:
         check_columns(table, job.kind)
         raw = job.file.name
         job.file.save("upload", ContentFile(_dump_table(table)), save=False)
-        job.file.storage.delete(raw)
         job.unread, job.row_count = False, len(table.rows)
         job.save(update_fields=["file", "unread", "row_count", "updated_at"])
+        job.file.storage.delete(raw)  # only once the row points at the table
         return table
     with job.file.open("rb") as handle:
         data = json.loads(handle.read().decode())
