@@ -262,10 +262,14 @@ def request(port, path, cookies: dict | None = None, method="GET", body=None, co
 
 
 def take_cookies(response, cookies: dict) -> None:
+    """Keep what the server sets, and forget what it deletes (as a browser does)."""
     for header, value in response.getheaders():
         if header.lower() == "set-cookie":
             name, _, rest = value.partition("=")
-            cookies[name] = rest.split(";", 1)[0]
+            if "max-age=0" in rest.lower():
+                cookies.pop(name, None)
+            else:
+                cookies[name] = rest.split(";", 1)[0]
 
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -302,6 +306,10 @@ def sign_in(port, email: str, secret: str) -> dict:
         status, location = post_form(port, location, cookies, {"code": totp_now(secret)})
     if status != 302 or "sessionid" not in cookies:
         sys.exit(f"could not sign in as {email} ({status} {location})")
+    # The page after signing in shows "Successfully signed in" once, as a person sees it; the
+    # measured requests then carry no messages cookie.
+    _status, response, _data = request(port, "/", cookies)
+    take_cookies(response, cookies)
     return cookies
 
 
