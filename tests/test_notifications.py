@@ -49,7 +49,8 @@ def test_each_recipient_reads_it_in_their_language_and_gets_one_email_after_the_
 def test_typed_text_reads_as_data_not_as_the_portals_words(world, mailoutbox):
     name = "Verify your account at http://evil.example <b>now</b>"
     (notification,) = tell(world, [world.chamber], name=name)
-    assert f"“{name}”" in notification.subject or f"«{name}»" in notification.subject
+    quoted = f"\u2068{name}\u2069"  # isolated, between the language's quotation marks
+    assert f"“{quoted}”" in notification.subject or f"«{quoted}»" in notification.subject
     client = Client()
     client.force_login(world.chamber)
     page = client.get(reverse("notifications")).content.decode()
@@ -124,3 +125,12 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others(
     assert notifications_email(notification_ids=[n.pk for n in notifications]) == 1
     assert [m.to for m in mailoutbox] == [[world.iom.email]]
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()  # no retry loop
+
+
+def test_a_latin_name_in_an_arabic_message_is_isolated(world):
+    world.chamber.language = "ar"
+    world.chamber.save()
+    (notification,) = tell(world, [world.chamber], name="Automazioni Emiliane S.p.A.")
+    # First-strong isolate … pop directional isolate: the name keeps its own direction.
+    assert "\u2068Automazioni Emiliane S.p.A.\u2069" in notification.subject
+    assert "\u2068Automazioni Emiliane S.p.A.\u2069" in notification.body

@@ -29,6 +29,14 @@ def join_names(items) -> str:
 
 
 @register.filter
+def isolate(text) -> str:
+    """Text typed in any script, isolated for plain text (e-mails, notifications): the Unicode
+    first-strong isolate, so a Latin name in an Arabic sentence keeps its punctuation and its
+    place, as <bdi> does in a page."""
+    return f"\u2068{text}\u2069" if text else ""
+
+
+@register.filter
 def region_name(code: str) -> str:
     """The name of an ISO 3166-2 region, e.g. IT-25 → Lombardia."""
     return _region_name(code) if code else ""
