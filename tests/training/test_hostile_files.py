@@ -334,3 +334,17 @@ def test_a_check_whose_worker_died_is_failed_and_can_be_tried_again(
         client.post(reverse("job_retry", args=[job.job_id]), {"next": "/"})
     job.refresh_from_db()
     assert job.status == "previewed" and job.totals["new"] == 320
+
+
+def test_a_file_not_checked_yet_shows_no_empty_totals_or_table(world):
+    job = import_preview(user=world.centre, upload=csv_upload_large(world))
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.centre)
+    page = client.get(reverse("training:results_import_detail", args=[job.pk])).content.decode()
+    assert "None" not in page and "Outcome per row" not in page
+
+
+def csv_upload_large(world):
+    from tests.training.test_imports import csv_file, large_file_lines
+
+    return csv_file(*large_file_lines(world))
