@@ -22,7 +22,12 @@ from thamm.exceptions import DomainError
 from thamm.scheme import country_region_codes, region_aliases
 
 from .models import Candidate, Occupation
-from .services import candidate_create, candidate_update, candidates_for_file
+from .services import (
+    candidate_create,
+    candidate_update,
+    candidate_update_check,
+    candidates_for_file,
+)
 
 # The file's columns are the record's fields; occupations are named "occupations" in a file.
 COLUMNS = [
@@ -271,9 +276,10 @@ class CandidateResource(resources.ModelResource):
             super().validate_instance(instance, import_validation_errors, validate_unique)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """Through the services, as a record typed into the form (a preview too, in its rolled-
-        back transaction, so that it refuses what the import would): an update writes only the
-        file's columns on the locked record, a new one gets its first stage; each is audited."""
+        """Through the services, as a record typed into the form: an update writes only the
+        file's columns on the locked record, a new one gets its first stage; each is audited. A
+        preview refuses what the import would: a new record is saved in its rolled-back
+        transaction, an update is judged by the same rules without being written."""
         data = {name: getattr(instance, name) for name in self.Meta.fields}
         occupations = [self.occupations[code] for code in instance._occupation_codes]
         try:
@@ -281,6 +287,11 @@ class CandidateResource(resources.ModelResource):
                 saved = candidate_create(
                     centre=self.centre, data=data, occupations=occupations, by=self.by, by_file=True
                 )
+            elif self.dry_run:
+                # Judged, not written: an UPDATE would lock the record until the whole file is
+                # checked (minutes, for a large one in the worker), holding up a consent or an
+                # edit of it meanwhile.
+                saved = candidate_update_check(candidate=instance._record, data=data, by=self.by)
             else:
                 saved = candidate_update(
                     candidate=instance._record,

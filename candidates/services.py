@@ -143,14 +143,29 @@ def candidate_update(
     candidates file."""
     _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
     record = candidate if locked else Candidate.objects.select_for_update().get(pk=candidate.pk)
-    written = [f for f in EDITABLE_FIELDS if f in data]
-    changed = sorted(f for f in written if getattr(record, f) != data[f])
-    for field in written:
-        setattr(record, field, data[field])
+    written, changed = _apply(record, data)
     _save(record, occupations, update_fields=[*written, "updated_at"])
     detail = {"fields": changed} | ({"by_file": True} if by_file else {})
     audit(actor=by, action="candidate.update", target=record, detail=detail)
     return record
+
+
+def _apply(record: Candidate, data: dict) -> tuple[list[str], list[str]]:
+    """Put the editable fields of `data` on the record: the fields written, and those changed."""
+    written = [f for f in EDITABLE_FIELDS if f in data]
+    changed = sorted(f for f in written if getattr(record, f) != data[f])
+    for field in written:
+        setattr(record, field, data[field])
+    return written, changed
+
+
+def candidate_update_check(*, candidate: Candidate, data: dict, by: User) -> Candidate:
+    """What `candidate_update` would refuse, judged without writing (a file's preview, which
+    must lock no record while it runs): who changes it, and the record's rules."""
+    _check_may_manage(candidate_centre_id=candidate.training_centre_id, by=by)
+    _apply(candidate, data)
+    candidate.full_clean(exclude={"training_centre"})
+    return candidate
 
 
 def _move(*, candidate: Candidate, move: str, by: User, note: str = "", checked=False) -> Candidate:

@@ -143,10 +143,13 @@ def test_a_start_date_that_has_passed_may_stay_as_it_was_on_the_form(world):
     assert errors["earliest_start"] == ["The start date cannot be in the past."]
 
 
-@pytest.mark.parametrize("service", ["candidate_create", "candidate_update"])
+@pytest.mark.parametrize("service", ["candidate_create", "candidate_update_check"])
 def test_each_row_is_saved_by_the_candidate_services_whose_refusal_is_the_rows_error(
     world, monkeypatch, service
 ):
+    """A preview: a new row through candidate_create, an update judged by candidate_update's
+    own check."""
+
     def refuse(**kwargs):
         raise DomainError("Refused by the service.")
 
@@ -155,6 +158,26 @@ def test_each_row_is_saved_by_the_candidate_services_whose_refusal_is_the_rows_e
     job = import_preview(user=world.centre, upload=upload(row), kind="candidates")
     assert job.status == "rejected"
     assert job.rows[0]["errors"] == [{"column": "", "message": "Refused by the service."}]
+
+
+def test_an_update_is_imported_by_candidate_update_whose_refusal_is_the_rows_error(
+    world, monkeypatch
+):
+    job = import_preview(
+        user=world.centre,
+        upload=upload(line_of(world.candidate_a, last_name="X")),
+        kind="candidates",
+    )
+    assert job.status == "previewed"
+
+    def refuse(**kwargs):
+        raise DomainError("Refused by the service.")
+
+    monkeypatch.setattr("candidates.resources.candidate_update", refuse)
+    job = import_confirm(job=job, user=world.centre)
+    assert job.status == "rejected"
+    assert job.rows[0]["errors"] == [{"column": "", "message": "Refused by the service."}]
+    assert Candidate.objects.get(pk=world.candidate_a.pk).last_name != "X"
 
 
 def test_an_update_by_file_writes_only_its_columns_and_keeps_a_stage_change_made_meanwhile(
@@ -214,3 +237,25 @@ def test_checking_a_candidates_file_looks_nothing_up_row_by_row(world):
     assert sum('FROM "accounts_organisation"' in sql for sql in six) == 1
     loads = 'SELECT "candidates_candidate"."id", "candidates_candidate"."created_at"'
     assert sum(sql.startswith(loads) for sql in six) == 1  # the centre's records, once
+
+
+def test_a_preview_writes_no_existing_record_so_it_locks_none(world):
+    """Checking a file holds up nobody's edit or consent: an update is judged by the same rules
+    but not written until the import (an UPDATE would lock the record for the whole check)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    record = world.candidate_a
+    with CaptureQueriesContext(connection) as queries:
+        job = import_preview(
+            user=world.centre,
+            upload=upload(line_of(record, last_name="Changed")),
+            kind="candidates",
+        )
+    assert job.totals["update"] == 1, job.rows
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "candidates_candidate"')]
+    assert writes == []
+    job = import_confirm(job=job, user=world.centre)
+    assert job.status == "imported"
+    record.refresh_from_db()
+    assert record.last_name == "Changed"
