@@ -429,6 +429,7 @@ def page_plan() -> list[tuple[str, str, str]]:
         ("company", "vacancy page", f"/companies/vacancies/{vacancy.pk}/"),
         ("chamber", "home", "/"),
         ("chamber", "company list", "/companies/"),
+        ("chamber", "notifications", "/notifications/"),
         ("candidate", "home", "/"),
     ]
     return plan
