@@ -9,7 +9,7 @@ from candidates.selectors import (
     own_candidate_record,
 )
 from companies.models import Company
-from companies.selectors import company_list, signed_current_statement
+from companies.selectors import chamber_suggestion, company_list, signed_current_statement
 from companies.services import publish_blockers
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
@@ -56,6 +56,8 @@ def home_context(*, user: User) -> dict:
         if company is not None:
             context["blockers"] = publish_blockers(company=company)
             context["signed_current"] = signed_current_statement(user=user, company=company)
+            if not company.chamber_id:  # asked to name one: the chamber of its units' provinces
+                context["suggested_chamber"] = chamber_suggestion(company=company)
     if role in (Role.CENTRE, Role.IOM):
         context["candidate_stages"] = candidate_stage_counts(user=user)
     return context

@@ -22,22 +22,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Greatest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from .mail import render_message
 from .models import Notification
 from .scoping import get_visible_or_404
 
 LIST_SIZE = 50
 logger = logging.getLogger(__name__)
-
-
-def render_message(template: str, context: dict, *, language: str) -> tuple[str, str]:
-    """The subject (one line) and the text of a message, in `language`."""
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context).strip()
-    return subject[:200], body
 
 
 def notify(
@@ -51,7 +43,7 @@ def notify(
             continue
         subject, body = render_message(template, context, language=user.reading_language)
         notifications.append(
-            Notification(recipient=user, kind=kind, subject=subject, body=body, link=link)
+            Notification(recipient=user, kind=kind, subject=subject[:200], body=body, link=link)
         )
     Notification.objects.bulk_create(notifications)
     per_user = Counter(n.recipient_id for n in notifications)
