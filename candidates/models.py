@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thamm.models import TenantOwned, TimeStampedModel, VersionedText
 from thamm.occupations import OCCUPATIONS, occupation_label
+from thamm.reference import changes_with
 from thamm.uploads import DOCUMENT_TYPES, storage_name
 
 # Moroccan identity card (Carte d'identité nationale, CIN): one or two letters, then digits.
@@ -307,6 +308,9 @@ class PrivacyNotice(VersionedText):
     class Meta(VersionedText.Meta):
         verbose_name = _("privacy notice")
         verbose_name_plural = _("privacy notices")
+
+
+changes_with(PrivacyNotice)  # its version in force is reference data
 
 
 class ConsentRecord(TenantOwned, models.Model):

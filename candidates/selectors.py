@@ -99,6 +99,15 @@ def _check_visible(*, user: User, candidate: Candidate) -> None:
         get_visible_or_404(candidate_list(user=user), pk=candidate.pk)
 
 
+def of_visible_candidate(queryset: QuerySet, *, user: User, candidate: Candidate) -> QuerySet:
+    """The rows of `queryset` (a model with a `candidate` key) that belong to `candidate`, if the
+    user may see the candidate; none otherwise. A candidate this user's page already read through
+    `candidate_get` (or their own record) is not checked again."""
+    if getattr(candidate, "_visible_to", None) == user.pk:
+        return queryset.filter(candidate_id=candidate.pk)
+    return queryset.filter(candidate__in=candidate_list(user=user).filter(pk=candidate.pk))
+
+
 def candidate_stage_history(*, user: User, candidate: Candidate) -> list:
     """The candidate's moves, oldest first, each with `to_stage_label` for people to read."""
     _check_visible(user=user, candidate=candidate)
@@ -121,14 +130,14 @@ def own_candidate_record(*, user: User) -> Candidate | None:
 
 def consent_history(*, user: User, candidate: Candidate) -> QuerySet[ConsentRecord]:
     """A candidate's consent decisions, newest first, for those who may see the candidate."""
-    visible = candidate_list(user=user).filter(pk=candidate.pk)
-    return ConsentRecord.objects.filter(candidate__in=visible).select_related("notice")
+    return of_visible_candidate(
+        ConsentRecord.objects.select_related("notice"), user=user, candidate=candidate
+    )
 
 
 def document_list(*, user: User, candidate: Candidate) -> QuerySet[CandidateDocument]:
     """A candidate's documents, for whoever may see the candidate (themself included)."""
-    visible = candidate_list(user=user).filter(pk=candidate.pk)
-    return CandidateDocument.objects.filter(candidate__in=visible).select_related("uploaded_by")
+    return of_visible_candidate(CandidateDocument.objects.all(), user=user, candidate=candidate)
 
 
 def document_get(*, user: User, pk: int) -> CandidateDocument:

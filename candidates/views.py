@@ -115,7 +115,7 @@ def candidate_create_view(request: HttpRequest) -> HttpResponse:
 def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_get(user=request.user, pk=pk)
     audit(actor=request.user, action="candidate.view", target=candidate)
-    results = list(result_list(user=request.user, candidate=candidate))
+    results = result_list(user=request.user, candidate=candidate)
     return render(
         request,
         "candidates/candidate_detail.html",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from thamm.models import Scheme, TenantOwned, TimeStampedModel, VersionedText
+from thamm.reference import changes_with
 from thamm.scheme import italian_provinces, province_region
 
 # Said at sign-up, whichever check finds it (form, service, database).
@@ -242,6 +243,9 @@ class EmployerPaysStatement(VersionedText):
     class Meta(VersionedText.Meta):
         verbose_name = _("employer-pays statement")
         verbose_name_plural = _("employer-pays statements")
+
+
+changes_with(EmployerPaysStatement)  # its version in force is reference data
 
 
 class Attestation(TenantOwned, models.Model):

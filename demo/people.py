@@ -16,7 +16,7 @@ from accounts.models import Membership, Organisation, User
 from candidates.models import Candidate, Occupation
 from thamm.stages import stage_record
 from training.models import Cohort, Course, Enrolment, Result
-from training.selectors import course_catalogue
+from training.selectors import catalogue_courses
 
 from .files import check, read
 
@@ -196,7 +196,7 @@ def seed_results() -> int:
     """Create the demo cohorts and results once: of the candidates in training at each centre, a
     third passed everything and are certified, a third miss one module, a third are half-way.
     Returns how many candidates are certified."""
-    mandatory = [c for c in course_catalogue() if c.mandatory]
+    mandatory = [c for c in catalogue_courses() if c.mandatory]
     for city, place in read("candidates")["centres"].items():
         letters = place["cin_letters"]
         _seed_cohorts(city, letters)

@@ -46,7 +46,7 @@ def home_context(*, user: User) -> dict:
         if record is not None:
             context["history"] = candidate_stage_history(user=user, candidate=record)
             context["notice_outdated"] = consent_needs_renewal(user=user, candidate=record)
-            results = list(result_list(user=user, candidate=record))
+            results = result_list(user=user, candidate=record)
             context["results"] = results
             context["check"] = certification_check(
                 candidate=record, scheme=current_scheme(), results=results

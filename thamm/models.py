@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .reference import changes_with
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -41,11 +43,17 @@ class VersionedText(models.Model):
     @classmethod
     def in_force(cls):
         """The version in force: the highest one published by today (a version dated in the
-        future is asked for from that day), or None."""
+        future is asked for from that day), or None. Reference data (thamm.reference): a
+        subclass registers itself with `changes_with`."""
         from django.utils import timezone
 
-        return (
-            cls.objects.filter(published_on__lte=timezone.localdate()).order_by("-version").first()
+        from .reference import reference
+
+        today = timezone.localdate()
+        return reference(
+            f"in-force:{cls._meta.label_lower}",
+            lambda: cls.objects.filter(published_on__lte=today).order_by("-version").first(),
+            key=today.isoformat(),
         )
 
 
@@ -195,6 +203,9 @@ class Scheme(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+changes_with(Scheme)  # current_scheme() is reference data
 
 
 def _job_result_path(instance, filename: str) -> str:

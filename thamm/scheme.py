@@ -9,11 +9,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from .models import Scheme
+from .reference import reference
 
 
 def current_scheme() -> Scheme:
-    """The scheme the portal runs now (THAMM Plus)."""
-    return Scheme.objects.get(is_current=True)
+    """The scheme the portal runs now (THAMM Plus): reference data (thamm.reference), read from
+    the database once per process until a scheme is saved. A write that must hold against a
+    concurrent change of the scheme locks the row itself."""
+    return reference("scheme", lambda: Scheme.objects.get(is_current=True))
 
 
 def _clean(name: str) -> str:

@@ -29,10 +29,15 @@ def stage_history(*, obj: models.Model) -> QuerySet[StageChange]:
     ).select_related("by")
 
 
+# What a page shows of a move (the mover's name comes with it).
+PAGE_COLUMNS = ("created_at", "from_stage", "to_stage", "note", "by")
+
+
 def labelled_history(*, obj: models.Model, choices) -> list[StageChange]:
     """The moves of one object, oldest first, each with `to_stage_label` (from `choices`, the
-    model's TextChoices) for people to read."""
-    changes = list(stage_history(obj=obj))
+    model's TextChoices) for people to read; of the person who moved it, only their name."""
+    changes = list(stage_history(obj=obj).only(*PAGE_COLUMNS, "by__full_name", "by__email"))
+    labels = {value: str(label) for value, label in choices.choices}
     for change in changes:
-        change.to_stage_label = choices(change.to_stage).label
+        change.to_stage_label = labels.get(change.to_stage, change.to_stage)
     return changes

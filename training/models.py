@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from thamm.models import Scheme, TenantOwned, TimeStampedModel
+from thamm.reference import changes_with
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 CEFR_ORDER = [level for level, _label in Scheme.CEFR.choices]
@@ -56,6 +57,9 @@ class Course(models.Model):
     def display_title(self) -> str:
         """The title in the reader's language (see training/catalogue_strings.py)."""
         return gettext(self.title)
+
+
+changes_with(Course)  # the catalogue is reference data (training.selectors.catalogue_courses)
 
 
 class Cohort(TenantOwned, TimeStampedModel):

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from candidates.models import Candidate
-from candidates.selectors import candidate_list
+from candidates.selectors import candidate_list, of_visible_candidate
 from thamm.models import Scheme
+from thamm.reference import reference
 from thamm.scoping import get_visible_or_404, owned
 
 from .models import Cohort, Course, FileImport, Result, cefr_at_least
@@ -24,15 +25,32 @@ def course_catalogue() -> QuerySet[Course]:
     return Course.objects.exclude(kind=Course.Kind.EMPLOYER).order_by("kind", "code")
 
 
+def all_courses() -> list[Course]:
+    """Every course, employers' included, in the catalogue's order: reference data
+    (thamm.reference), read once per process until a course changes."""
+    return reference("courses", lambda: list(Course.objects.order_by("kind", "code")))
+
+
+def catalogue_courses() -> list[Course]:
+    """`course_catalogue()` as a list, from the reference data."""
+    return [c for c in all_courses() if c.kind != Course.Kind.EMPLOYER]
+
+
 def technical_modules() -> QuerySet[Course]:
     """The technical mechatronics modules (what a vacancy may require)."""
     return Course.objects.filter(kind=Course.Kind.TECHNICAL).order_by("code")
 
 
-def result_list(*, user: User, candidate: Candidate) -> QuerySet[Result]:
-    """The results of a candidate the user may see (the candidate's own included)."""
-    visible = candidate_list(user=user).filter(pk=candidate.pk)
-    return Result.objects.filter(candidate__in=visible).select_related("course")
+def result_list(*, user: User, candidate: Candidate) -> list[Result]:
+    """The results of a candidate the user may see (the candidate's own included), in the
+    catalogue's order, each with its course (from the reference data, not joined)."""
+    courses = all_courses()
+    position = {course.pk: index for index, course in enumerate(courses)}
+    by_id = dict(zip(position, courses, strict=True))
+    results = list(of_visible_candidate(Result.objects.order_by(), user=user, candidate=candidate))
+    for result in results:
+        result.course = by_id[result.course_id]
+    return sorted(results, key=lambda r: (position[r.course_id], r.pk))
 
 
 @dataclass
@@ -61,7 +79,7 @@ def certification_check(
     by_course = {r.course_id: r for r in results}
     check = CertificationCheck()
     # Safety, Italian and civic orientation are always required, whatever the catalogue's flags say.
-    mandatory = [c for c in course_catalogue() if c.mandatory or c.is_safety or c.kind in ALWAYS]
+    mandatory = [c for c in catalogue_courses() if c.mandatory or c.is_safety or c.kind in ALWAYS]
     for course in mandatory:
         result = by_course.get(course.pk)
         if course.kind == Course.Kind.LANGUAGE:
@@ -183,7 +201,7 @@ def cohort_ministry_rows(*, cohort: Cohort, scheme: Scheme) -> list[list[str]]:
             candidate__in=certified, course__kind=Course.Kind.LANGUAGE
         ).values_list("candidate_id", "cefr_level")
     )
-    hours = sum(c.hours for c in course_catalogue() if c.mandatory)
+    hours = sum(c.hours for c in catalogue_courses() if c.mandatory)
     rows = []
     for c in certified:
         when = certified_on.get(str(c.pk))

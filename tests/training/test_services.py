@@ -53,7 +53,9 @@ def test_pass_mark_decides_passed_and_a_new_result_replaces_the_old(world, train
 def test_italian_passes_at_the_schemes_level(world, trainee):
     assert not record(trainee, world.centre, "ITA", cefr="A1").passed
     assert record(trainee, world.centre, "ITA", cefr="A2").passed
-    Scheme.objects.filter(is_current=True).update(required_italian_level="B1")
+    scheme = Scheme.objects.get(is_current=True)
+    scheme.required_italian_level = "B1"
+    scheme.save()
     assert not record(trainee, world.centre, "ITA", cefr="A2").passed
 
 
