@@ -51,6 +51,9 @@ class Occupation(models.Model):
             raise ValidationError({"isco_code": _("This occupation is not in the scheme's list.")})
 
 
+changes_with(Occupation)  # the list is reference data (candidates.selectors.occupations)
+
+
 class Candidate(TenantOwned, TimeStampedModel):
     """A worker registered by a training centre: their identity, background and lifecycle stage.
 

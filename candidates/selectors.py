@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role, User
+from thamm.reference import reference
 from thamm.scoping import get_visible_or_404, owned
 from thamm.stages import labelled_history
 
@@ -17,6 +18,7 @@ from .models import (
     Candidate,
     CandidateDocument,
     ConsentRecord,
+    Occupation,
     PrivacyNotice,
     stage_counts_version,
 )
@@ -87,11 +89,25 @@ def candidate_stage_counts(*, user: User) -> list[tuple[str, str, int]]:
 
 
 def candidate_get(*, user: User, pk: int) -> Candidate:
-    candidate = get_visible_or_404(
-        candidate_list(user=user).prefetch_related("previous_occupations"), pk=pk
-    )
+    candidate = get_visible_or_404(candidate_list(user=user), pk=pk)
     candidate._visible_to = user.pk  # checked here: the page's other reads need not ask again
     return candidate
+
+
+def occupations() -> dict[int, Occupation]:
+    """The scheme's occupations by id: reference data (thamm.reference)."""
+    return reference("occupations", lambda: {o.pk: o for o in Occupation.objects.all()})
+
+
+def candidate_occupations(*, user: User, candidate: Candidate) -> list[Occupation]:
+    """A candidate's previous occupations, in the list's order (one query on the link table: the
+    occupations themselves are reference data)."""
+    _check_visible(user=user, candidate=candidate)
+    by_id = occupations()
+    ids = Candidate.previous_occupations.through.objects.filter(
+        candidate_id=candidate.pk
+    ).values_list("occupation_id", flat=True)
+    return sorted((by_id[pk] for pk in ids), key=lambda o: o.isco_code)
 
 
 def _check_visible(*, user: User, candidate: Candidate) -> None:

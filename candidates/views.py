@@ -18,6 +18,7 @@ from .forms import CandidateFilterForm, CandidateForm, ConsentForm, DocumentForm
 from .selectors import (
     candidate_get,
     candidate_list,
+    candidate_occupations,
     candidate_stage_history,
     consent_history,
     document_get,
@@ -122,6 +123,7 @@ def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "history": candidate_stage_history(user=request.user, candidate=candidate),
+            "occupations": candidate_occupations(user=request.user, candidate=candidate),
             "stage_form": StageForm(moves=LIFECYCLE.moves_for(candidate, request.user)),
             "results": results,
             "documents": document_list(user=request.user, candidate=candidate),

@@ -85,6 +85,15 @@ def _count_per_company(rows: QuerySet):
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
+def of_visible_company(queryset: QuerySet, *, user: User, company: Company) -> QuerySet:
+    """The rows of `queryset` (a model with a `company` key) that belong to `company`, if the user
+    may see the company; none otherwise. A company this user's page already read through
+    `company_get` is not checked again."""
+    if getattr(company, "_visible_to", None) == user.pk:
+        return queryset.filter(company_id=company.pk)
+    return queryset.filter(company__in=company_list(user=user).filter(pk=company.pk))
+
+
 def company_history(*, user: User, company: Company):
     """The verification changes of a company the user may see, oldest first."""
     if getattr(company, "_visible_to", None) != user.pk:
@@ -93,7 +102,7 @@ def company_history(*, user: User, company: Company):
 
 
 def unit_list(*, user: User, company: Company) -> QuerySet[ProductionUnit]:
-    return ProductionUnit.objects.filter(company__in=company_list(user=user).filter(pk=company.pk))
+    return of_visible_company(ProductionUnit.objects.all(), user=user, company=company)
 
 
 def chamber_suggestion(*, company: Company) -> Organisation | None:
@@ -126,19 +135,22 @@ def current_statement_or_none() -> EmployerPaysStatement | None:
     return EmployerPaysStatement.in_force()
 
 
-def has_eligible_unit(*, company: Company, regions=None) -> bool:
+def has_eligible_unit(*, company: Company, regions=None, units=None) -> bool:
     """Whether the company has a production unit in one of the scheme's regions (`regions`: the
-    scheme's, when the caller has them already)."""
+    scheme's, when the caller has them already; `units`: the company's units, when the caller
+    has read them already)."""
     regions = current_scheme().destination_regions if regions is None else regions
+    if units is not None:
+        return any(unit.region in regions for unit in units)
     return ProductionUnit.objects.filter(company=company, region__in=regions).exists()
 
 
 def attestation_list(*, user: User, company: Company) -> QuerySet[Attestation]:
     """The company's signatures, newest first, with who signed which version."""
-    return (
-        Attestation.objects.filter(company__in=company_list(user=user).filter(pk=company.pk))
-        .select_related("statement", "signed_by")
-        .order_by("-signed_at")
+    return of_visible_company(
+        Attestation.objects.select_related("statement", "signed_by").order_by("-signed_at"),
+        user=user,
+        company=company,
     )
 
 
@@ -158,23 +170,26 @@ def signed_current_statement(*, user: User, company: Company, statement=_IN_FORC
 def vacancy_list(
     *, user: User, company: Company | None = None, status: str | None = None
 ) -> QuerySet[Vacancy]:
-    companies = company_list(user=user)
+    qs = Vacancy.objects.select_related("company", "unit", "occupation")
     if company is not None:
-        companies = companies.filter(pk=company.pk)
-    qs = Vacancy.objects.filter(company__in=companies).select_related(
-        "company", "unit", "occupation"
-    )
+        qs = of_visible_company(qs, user=user, company=company)
+    else:
+        qs = qs.filter(company__in=company_list(user=user))
     if status:
         qs = qs.filter(status=status)
     return qs
 
 
 def vacancy_get(*, user: User, pk: int) -> Vacancy:
-    return get_visible_or_404(vacancy_list(user=user), pk=pk)
+    vacancy = get_visible_or_404(vacancy_list(user=user), pk=pk)
+    vacancy._visible_to = user.pk  # checked here: the page's other reads need not ask again
+    vacancy.company._visible_to = user.pk  # its company too
+    return vacancy
 
 
 def vacancy_history(*, user: User, vacancy: Vacancy):
-    vacancy_get(user=user, pk=vacancy.pk)
+    if getattr(vacancy, "_visible_to", None) != user.pk:
+        vacancy_get(user=user, pk=vacancy.pk)
     return labelled_history(obj=vacancy, choices=Vacancy.Status)
 
 

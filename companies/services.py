@@ -385,8 +385,9 @@ def unit_add(*, company: Company, data: dict, by: User) -> ProductionUnit:
     return unit
 
 
-def publish_blockers(*, company: Company) -> list[str]:
-    """Why the company cannot publish vacancies now (empty: it can)."""
+def publish_blockers(*, company: Company, units=None) -> list[str]:
+    """Why the company cannot publish vacancies now (empty: it can). `units`: the company's
+    production units, when the caller has read them already."""
     blockers = []
     if company.status != Company.Status.VERIFIED:
         blockers.append(
@@ -395,7 +396,7 @@ def publish_blockers(*, company: Company) -> list[str]:
             else _("The company is suspended: it cannot publish vacancies.")
         )
     regions = current_scheme().destination_regions
-    if not has_eligible_unit(company=company, regions=regions):
+    if not has_eligible_unit(company=company, regions=regions, units=units):
         names = join_list(region_name(code) for code in regions)
         blockers.append(
             _("The company has no production unit in %(regions)s.") % {"regions": names}

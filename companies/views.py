@@ -134,19 +134,20 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = current_statement_or_none()
     vacancies = list(_vacancy_rows(vacancy_list(user=request.user, company=company))[:10])
     _label_vacancy_rows(vacancies)
+    units = list(unit_list(user=request.user, company=company))
     return render(
         request,
         "companies/company_detail.html",
         {
             "company": company,
-            "units": unit_list(user=request.user, company=company),
+            "units": units,
             "vacancies": vacancies,
             "statement": statement,
             "signed_current": signed_current_statement(
                 user=request.user, company=company, statement=statement
             ),
             "history": company_history(user=request.user, company=company),
-            "blockers": publish_blockers(company=company),
+            "blockers": publish_blockers(company=company, units=units),
             "moves": VERIFICATION.moves_for(company, request.user),
             "verification_form": VerificationForm(),
         },

@@ -272,9 +272,9 @@ def test_a_company_page_looks_the_statement_in_force_up_once(
     url = reverse("companies:detail", args=[company.pk])
     client.get(url)
     # The user; the company; whether the statement in force is signed; its latest vacancies, its
-    # history, whether it has an eligible unit, its units (the statement and the scheme are
-    # reference data, read by the first request).
-    with django_assert_num_queries(7):
+    # history, its units (which also say whether it has an eligible unit; the statement and the
+    # scheme are reference data, read by the first request).
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["signed_current"] is True
     attestation = client.get(reverse("companies:attestation", args=[company.pk]))

@@ -252,6 +252,37 @@ def test_the_stage_form_offers_only_the_moves_the_stage_allows(world, centre_cli
     assert "Change stage" not in page.content.decode()
 
 
+def test_the_candidate_page_lists_their_previous_occupations(world, centre_client):
+    from candidates.models import Occupation
+    from thamm.occupations import occupation_label
+
+    candidate = world.candidate_a
+    page = centre_client.get(candidate.get_absolute_url()).content.decode()
+    assert 'Previous occupations</dt><dd class="col-sm-7">—</dd>' in page
+    candidate.previous_occupations.set(Occupation.objects.filter(isco_code__in=["7412", "3115"]))
+    page = centre_client.get(candidate.get_absolute_url()).content.decode()
+    first, second = (f"{occupation_label(code)} ({code})" for code in ("3115", "7412"))
+    assert f"<bdi>{first}</bdi>" in page and f"<bdi>{second}</bdi>" in page
+    assert page.index(first) < page.index(second)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_candidate_pages_forms_are_the_forms_as_django_renders_them(
+    world, centre_client, language
+):
+    """The page writes its two forms out (cheaper than the widgets' templates): each field must
+    be what the form itself renders, label, help text and choices included, in any language."""
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    page = centre_client.get(world.candidate_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+    html = parse_html(page.content.decode())
+    with translation.override(language):
+        for form in (page.context["stage_form"], page.context["document_form"]):
+            for field in form:
+                assert html.count(parse_html(field.as_field_group())) == 1, field.name
+
+
 def test_region_names_are_shown_in_the_readers_language(world, centre_client):
     world.candidate_a.preferred_regions = ["IT-25", "IT-45"]
     world.candidate_a.residence_region = "MA-06"
@@ -377,11 +408,14 @@ def test_candidate_page_runs_at_most_ten_queries_with_or_without_results_and_mov
     candidate = world.candidate_a
     url = reverse("candidates:detail", args=[candidate.pk])
     client = client_for(role)
-    with django_assert_max_num_queries(9):
+    # The first page a process serves also reads the reference data (scheme, courses,
+    # occupations); later ones read the user, the candidate, their occupations, results,
+    # history and documents, and write the audit entry.
+    with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
     candidate_start_training(candidate=candidate, by=world.centre)
     pass_everything(candidate)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["results"]) > 3 and len(response.context["history"]) >= 1
