@@ -7,6 +7,7 @@
 """
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role, User
@@ -49,6 +50,30 @@ def candidate_list(*, user: User, filters: dict | None = None) -> QuerySet[Candi
     if centre := filters.get("centre"):
         qs = qs.filter(training_centre_id=centre)
     return qs.order_by("last_name", "first_name", "id")
+
+
+def candidate_search_ids(*, user: User, filters: dict, limit: int) -> list[int]:
+    """The ids of the first `limit` candidates the search (`filters`, with `q`) finds, sorted
+    as the list is (by name).
+
+    A common name matches thousands of candidates; sorting them all costs as much as their
+    number. The search index finds `limit` of them, and only those are sorted: a list of them
+    says when there are more, and a narrower search finds the others."""
+    found = candidate_list(user=user, filters=filters).order_by()
+    sql, params = found.values("pk", "last_name", "first_name").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The matches are found apart (a materialised CTE, read only as far as the LIMIT asks):
+        # asked for the first `limit` matches directly, PostgreSQL's planner prefers reading the
+        # table until it has them, rating the three name conditions cheap, where they cost ten
+        # times the trigram index's lookup (6 ms against 0.5 ms at 20,000 candidates). The
+        # database sorts those found (its collation, as the list's own ORDER BY).
+        cursor.execute(
+            f"WITH matching AS MATERIALIZED ({sql}) "  # noqa: S608 (the ORM's SQL, its params)
+            "SELECT pk FROM (SELECT * FROM matching LIMIT %s) AS found "
+            "ORDER BY last_name, first_name, pk",
+            [*params, limit],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def label_stages(candidates) -> None:

@@ -19,6 +19,7 @@ from .selectors import (
     candidate_get,
     candidate_list,
     candidate_occupations,
+    candidate_search_ids,
     candidate_stage_history,
     consent_history,
     document_get,
@@ -55,6 +56,8 @@ STAGE_ACTIONS = {
 
 # The rows a list pages through (20 pages); past them the page asks for a search or a stage.
 LIST_CAP = 1000
+# The matches a search lists (4 pages): a search that finds more asks to be narrowed.
+SEARCH_CAP = 200
 # What a row shows: a candidate has thirty columns, the list reads seven.
 LIST_COLUMNS = [
     "reference",
@@ -73,13 +76,21 @@ OWN_LIST_COLUMNS = [c for c in LIST_COLUMNS if not c.startswith("training_centre
 def candidate_list_view(request: HttpRequest) -> HttpResponse:
     filters = CandidateFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    rows = candidate_list(user=request.user, filters=cleaned)
+    searching = bool((cleaned.get("q") or "").strip())
+    # Searched, the list shows the first SEARCH_CAP matches the search index finds, in name
+    # order (candidate_search_ids); the rows of the page come by their ids.
+    rows = candidate_list(user=request.user, filters={**cleaned, "q": ""})
     show_centre = request.user.role == Role.IOM
     if not show_centre:  # a centre sees its own candidates: no centre column, no join for it
         rows = rows.select_related(None).only(*OWN_LIST_COLUMNS)
     else:
         rows = rows.only(*LIST_COLUMNS)
-    paged = paginate(request, rows, cap=LIST_CAP)
+    if searching:
+        found = candidate_search_ids(user=request.user, filters=cleaned, limit=SEARCH_CAP + 1)
+        paged = paginate(request, found, cap=SEARCH_CAP, counted=len(found))
+        paged["page"].object_list = list(rows.filter(pk__in=paged["page"].object_list))
+    else:
+        paged = paginate(request, rows, cap=LIST_CAP)
     label_stages(paged["page"])
     return render(
         request,
@@ -87,6 +98,7 @@ def candidate_list_view(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "stage": filters["status"].value() or "",
+            "searching": searching,
             "show_centre": show_centre,
             **paged,
         },

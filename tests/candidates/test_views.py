@@ -350,6 +350,56 @@ def test_candidate_list_past_the_cap_asks_for_a_search_instead_of_counting_all(
     assert "More than" not in narrowed.content.decode()
 
 
+def test_a_search_matching_more_than_the_cap_lists_that_many_sorted_and_says_so(
+    world, client_for, monkeypatch
+):
+    from candidates import views
+
+    monkeypatch.setattr(views, "SEARCH_CAP", 60)  # more than a page (50)
+    for index in range(80):
+        CandidateFactory(
+            training_centre=world.centre_org, last_name="Benali", first_name=f"Nom{index:02d}"
+        )
+    CandidateFactory(training_centre=world.centre_org, last_name="Tazi", first_name="Omar")
+    client = client_for("centre")
+    first = client.get(reverse("candidates:list"), {"q": "benali"})
+    html = first.content.decode()
+    assert (
+        "More than 60 candidates match: the list shows 60 of them. Add a first name, the CIN or "
+        "a stage to find the others." in html
+    )
+    second = client.get(reverse("candidates:list"), {"q": "benali", "page": 2})
+    listed = [*first.context["page"], *second.context["page"]]
+    assert len(listed) == 60 and len({c.pk for c in listed}) == 60
+    assert all(c.last_name == "Benali" for c in listed)
+    names = [c.first_name for c in listed]
+    assert names == sorted(names)  # the shown matches, in name order across the pages
+    # A narrower search lists every match, in order, and says how many.
+    narrow = client.get(reverse("candidates:list"), {"q": "Nom4"})
+    assert [c.first_name for c in narrow.context["page"]] == [f"Nom4{i}" for i in range(10)]
+    assert "10 candidates" in narrow.content.decode()
+    assert "More than" not in narrow.content.decode()
+
+
+@pytest.mark.parametrize("role", ["centre", "iom"])
+def test_every_page_of_the_list_holds_the_rows_the_whole_sorted_list_holds(world, client_for, role):
+    """Pages past the first read their ids first, then the rows: the same rows, in order."""
+    for index in range(120):  # many equal names: the order's tie-break (the id) matters
+        CandidateFactory(
+            training_centre=world.centre_org, last_name=f"Name{index % 7}", first_name="Same"
+        )
+    client = client_for(role)
+    listed = []
+    for number in (1, 2, 3):
+        page = client.get(reverse("candidates:list"), {"page": number}).context["page"]
+        listed += [c.pk for c in page]
+    visible = Candidate.objects.all()
+    if role == "centre":
+        visible = visible.filter(training_centre=world.centre_org)
+    expected = visible.order_by("last_name", "first_name", "id").values_list("pk", flat=True)
+    assert listed == list(expected)
+
+
 @pytest.mark.parametrize("query", ["lahl", "LAHLOU", "لحل", "c-zz9999", "zz123456", "Amin"])
 def test_candidate_search_finds_by_part_of_a_name_or_the_whole_reference_or_cin(
     world, client_for, query
