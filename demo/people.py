@@ -6,10 +6,12 @@ import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
@@ -32,6 +34,10 @@ ROLE_OF_KIND = {
     Organisation.Kind.TRAINING_CENTRE: "training-centre staff",
     Organisation.Kind.COMPANY: "company user",
 }
+# A fixed salt, so that every demo account holds the same hash and giving one its password back
+# is a comparison: hashing takes a quarter of a second, and the demo has a dozen accounts. The
+# password is printed for all to read anyway.
+DEMO_SALT = "thammdemo2026passwordsalt"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,11 @@ class DemoLogin:
     email: str
     organisation: str
     totp_secret: str = ""
+
+
+@cache
+def demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD, salt=DEMO_SALT)
 
 
 def seed_logins() -> list[DemoLogin]:
@@ -68,7 +79,7 @@ def seed_logins() -> list[DemoLogin]:
         user.is_candidate = org_name is None
         user.is_superuser = user.is_staff = spec.get("superuser", False)
         user.is_active = True
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
