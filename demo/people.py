@@ -55,8 +55,10 @@ def demo_password_hash() -> str:
 
 def seed_logins() -> list[DemoLogin]:
     """Create (or bring back to their demo state) the organisations and users; return the logins.
-    The advisors' companies are assigned with the companies (demo/employers.py)."""
+    The advisors' companies are assigned with the companies, and a company login's company is
+    signed up by it there (demo/employers.py)."""
     accounts = read("accounts")
+    companies = {spec["name"] for spec in read("companies")["company"]}
     orgs = {}
     for spec in accounts["organisation"]:
         org, _ = Organisation.objects.update_or_create(
@@ -67,16 +69,21 @@ def seed_logins() -> list[DemoLogin]:
         orgs[spec["name"]] = org
     logins = []
     for spec in accounts["login"]:
-        email, org_name = spec["email"], spec.get("organisation")
+        email, org_name, company = spec["email"], spec.get("organisation"), spec.get("company")
         totp_secret = spec.get("totp_secret", "")
         check(
             org_name is None or org_name in orgs,
             "accounts",
             f"{email}: no organisation {org_name!r}",
         )
+        check(
+            company is None or company in companies,
+            "accounts",
+            f"{email}: no company {company!r} in companies.toml",
+        )
         user, _ = User.objects.get_or_create(email=email)
         user.full_name = spec["full_name"]
-        user.is_candidate = org_name is None
+        user.is_candidate = not (org_name or company)
         user.is_superuser = user.is_staff = spec.get("superuser", False)
         user.is_active = True
         user.password = demo_password_hash()
@@ -91,8 +98,13 @@ def seed_logins() -> list[DemoLogin]:
         if totp_secret:
             Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
             TOTP.activate(user, totp_secret)
-        label = ROLE_OF_KIND[orgs[org_name].kind] if org_name else "candidate"
-        logins.append(DemoLogin(label, email, org_name or "—", totp_secret))
+        if org_name:
+            label, where = ROLE_OF_KIND[orgs[org_name].kind], org_name
+        elif company:
+            label, where = ROLE_OF_KIND[Organisation.Kind.COMPANY], company
+        else:
+            label, where = "candidate", "—"
+        logins.append(DemoLogin(label, email, where, totp_secret))
     return logins
 
 

@@ -92,3 +92,14 @@ def test_a_vacancy_of_a_company_missing_from_the_files_is_refused_naming_the_fil
     ):
         call_command("seed_demo", "--force", stdout=StringIO())
     assert not User.objects.exists() and not Company.objects.exists()  # nothing half-seeded
+
+
+def test_a_company_login_for_a_company_missing_from_the_files_is_refused(db, data_dir):
+    path = data_dir / "accounts.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('company = "Veneta Robotica S.r.l."', 'company = "Veneta Robotika"')
+    )
+    with pytest.raises(CommandError, match=r"demo/data/accounts\.toml: .*Veneta Robotika"):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    assert not User.objects.exists() and not Company.objects.exists()

@@ -13,9 +13,10 @@ from accounts.selectors import companies_assisted_by
 from companies.models import Attestation, Company, ProductionUnit, Vacancy
 from companies.selectors import company_list
 from companies.services import current_statement, publish_blockers, vacancy_move
+from demo.files import read
 from demo.seed import DEMO_PASSWORD
 from thamm.exceptions import DomainError
-from thamm.models import AuditEntry, StageChange
+from thamm.models import AuditEntry, Notification, StageChange
 from thamm.scheme import current_scheme
 
 
@@ -182,6 +183,33 @@ def test_the_emilia_and_veneto_advisors_assist_the_demo_companies_of_their_chamb
     assert {c.legal_name for c in company_list(user=advisor)} == companies
     assert {c.legal_name for c in Company.objects.filter(chamber=chamber)} == companies
     assert all(c.units.filter(province=province).exists() for c in company_list(user=advisor))
+
+
+def test_the_company_logins_signed_their_companies_up_and_iom_made_the_others(db):
+    _seed()
+    logins = {s["company"]: s["email"] for s in read("accounts")["login"] if "company" in s}
+    assert len(logins) == 3
+    for company in Company.objects.select_related("organisation", "signed_up_by"):
+        first = StageChange.objects.filter(
+            target_type="companies.company", target_id=str(company.pk)
+        ).first()
+        assert (first.from_stage, first.to_stage) == ("", "pending")
+        admins = Membership.objects.filter(organisation=company.organisation, role="admin")
+        if company.legal_name in logins:
+            # The sign-up made the organisation, its login the admin, and recorded both.
+            login = User.objects.get(email=logins[company.legal_name])
+            assert company.signed_up_by == login and first.by == login
+            assert [m.user for m in admins] == [login]
+            assert company.contact_email == login.email
+        else:
+            assert company.signed_up_by is None and not admins.exists()
+            assert first.by.email == "iom@thamm.example"
+        assert company.organisation.city == company.units.order_by("pk").first().comune
+    # Those without a login named their chamber on the portal, which told the chamber's admin.
+    told = Notification.objects.filter(
+        recipient__email="advisor@bergamo.thamm.example", kind="company.chamber_named"
+    )
+    assert told.count() == 3
 
 
 def test_the_orobica_login_company_is_verified_signed_and_publishing(db):
