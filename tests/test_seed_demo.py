@@ -3,13 +3,22 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, OrganisationUserObjectPermission, User
+from accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationUserObjectPermission,
+    User,
+)
 from accounts.selectors import companies_assisted_by
+from candidates.models import Candidate, ConsentRecord
 from companies.models import Attestation, Company, ProductionUnit, Vacancy
 from companies.selectors import company_list
 from companies.services import current_statement, publish_blockers, vacancy_move
@@ -18,12 +27,33 @@ from demo.seed import DEMO_PASSWORD
 from thamm.exceptions import DomainError
 from thamm.models import AuditEntry, Notification, StageChange
 from thamm.scheme import current_scheme
+from training.models import Cohort, Enrolment, Result
+from training.selectors import certification_check
+
+CANDIDATES_LINE = (
+    "120 demo candidates at the two training centres (24 registered, 40 in training, "
+    "40 certified, 10 withdrawn, 6 not certified)."
+)
 
 
 def _seed() -> str:
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for this module's tests (each runs in a savepoint of this
+    transaction, undone after it), and rolled back after them: what `seed_demo` printed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _seed()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db) -> str:
+    return seeded
 
 
 def _counts() -> dict[str, int]:
@@ -38,12 +68,20 @@ def _counts() -> dict[str, int]:
         Vacancy,
         StageChange,
         AuditEntry,
+        Candidate,
+        Cohort,
+        Enrolment,
+        Result,
+        ConsentRecord,
+        Invitation,
+        EmailAddress,
+        Notification,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(db):
-    output = _seed()
+def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(demo):
+    output = demo  # the first run's
     counts = _counts()
     assert _seed() == output
     assert _counts() == counts  # the second run adds nothing, not even a history or audit row
@@ -52,15 +90,14 @@ def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(db):
     for user in User.objects.all():
         assert user.email in output
         assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
+    assert CANDIDATES_LINE in output
     assert DEMO_PASSWORD in output and "TOTP secret" in output
-    assert "120 demo candidates at the two training centres, 28 certified." in output
     assert (
         "12 companies (8 verified, 3 pending, 1 suspended), 25 vacancies (16 published)." in output
     )
 
 
-def test_seed_demo_has_the_scheme_partners(db):
-    _seed()
+def test_seed_demo_has_the_scheme_partners(demo):
     kinds = {k: Organisation.objects.filter(kind=k).count() for k in Organisation.Kind.values}
     # The chambers are the 17 of the scheme's regions (companies migration 0007), none made twice.
     assert kinds == {"iom": 1, "chamber": 17, "training_centre": 2, "company": 12}
@@ -74,30 +111,56 @@ def test_seed_demo_has_the_scheme_partners(db):
     }
 
 
-def test_seed_demo_refuses_to_run_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError):
-        call_command("seed_demo", stdout=StringIO())
-    assert not User.objects.exists()
-
-
-def test_demo_results_agree_with_the_certification_rule(db):
-    from candidates.models import Candidate
-    from thamm.scheme import current_scheme
-    from training.selectors import certification_check
-
-    _seed()
+def test_demo_results_agree_with_the_certification_rule(demo):
     scheme = current_scheme()
-    certified = Candidate.objects.filter(status="certified")
-    assert certified.count() == 28
+    # Certified, whether shown to companies (available) or not.
+    certified = Candidate.objects.filter(status__in=["certified", "available"])
+    assert certified.count() == 40
     assert all(certification_check(candidate=c, scheme=scheme).ready for c in certified)
-    in_training = Candidate.objects.filter(status="in_training")
-    assert in_training.exists()
-    assert not any(certification_check(candidate=c, scheme=scheme).ready for c in in_training)
+    for stage in ("in_training", "not_certified"):
+        others = Candidate.objects.filter(status=stage)
+        assert others.exists()
+        assert not any(certification_check(candidate=c, scheme=scheme).ready for c in others)
 
 
-def test_demo_companies_cover_the_three_regions_with_some_pending_and_one_suspended(db):
-    _seed()
+def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_services(demo):
+    staff = {
+        m.organisation_id: m.user
+        for m in Membership.objects.filter(organisation__kind="training_centre")
+    }
+    candidates = Candidate.objects.select_related("user")
+    assert candidates.count() == 120
+    for candidate in candidates:
+        candidate.full_clean()  # what the centre's form would accept
+        moves = list(
+            StageChange.objects.filter(
+                target_type="candidates.candidate", target_id=str(candidate.pk)
+            ).order_by("pk")
+        )
+        # Registered by their centre's staff login; each move from the stage the last one left.
+        assert (moves[0].from_stage, moves[0].to_stage) == ("", "registered")
+        assert moves[-1].to_stage == candidate.status
+        assert all(a.to_stage == b.from_stage for a, b in zip(moves, moves[1:], strict=False))
+        centre_staff = staff[candidate.training_centre_id]
+        for move in moves:
+            # The candidate themself publishes their profile; their centre makes the other moves.
+            expected = candidate.user if move.to_stage == "available" else centre_staff
+            assert move.by == expected, (candidate.cin, move.to_stage)
+        if candidate.status in ("withdrawn", "not_certified"):
+            assert moves[-1].note  # with the reason the stage form asks for
+        cohorts = Cohort.objects.filter(enrolments__candidate=candidate)
+        if candidate.status == "registered":
+            assert not cohorts.exists()  # their courses have not started
+        else:
+            assert cohorts.count() == 1
+            assert cohorts.get().starts_on <= timezone.localdate()
+            assert cohorts.get().training_centre_id == candidate.training_centre_id
+            for result in Result.objects.filter(candidate=candidate):
+                result.full_clean()  # not before the cohort starts, not in the future
+                assert result.assessed_on >= cohorts.get().starts_on
+
+
+def test_demo_companies_cover_the_three_regions_with_some_pending_and_one_suspended(demo):
     companies = Company.objects.all()
     assert 10 <= companies.count() <= 14
     regions = set(ProductionUnit.objects.values_list("region", flat=True))
@@ -122,8 +185,7 @@ def test_demo_companies_cover_the_three_regions_with_some_pending_and_one_suspen
             )
 
 
-def test_demo_vacancies_mix_states_and_only_verified_companies_publish(db):
-    _seed()
+def test_demo_vacancies_mix_states_and_only_verified_companies_publish(demo):
     vacancies = Vacancy.objects.select_related("company", "unit")
     assert 20 <= vacancies.count() <= 30
     states = {s: vacancies.filter(status=s).count() for s in Vacancy.Status.values}
@@ -152,8 +214,7 @@ def test_demo_vacancies_mix_states_and_only_verified_companies_publish(db):
     assert len(set(vacancies.values_list("housing", flat=True))) == 3
 
 
-def test_the_bergamo_advisor_sees_exactly_the_bergamo_area_companies(db):
-    _seed()
+def test_the_bergamo_advisor_sees_exactly_the_bergamo_area_companies(demo):
     advisor = User.objects.get(email="advisor@bergamo.thamm.example")
     seen = set(company_list(user=advisor))
     bergamo_area = set(Company.objects.filter(units__province="IT-BG").distinct())
@@ -170,9 +231,9 @@ def test_the_bergamo_advisor_sees_exactly_the_bergamo_area_companies(db):
     ],
 )
 def test_the_emilia_and_veneto_advisors_assist_the_demo_companies_of_their_chambers_area(
-    db, email, province, companies
+    demo, email, province, companies
 ):
-    output = _seed()
+    output = demo
     advisor = User.objects.get(email=email)
     assert advisor.role == "chamber" and advisor.is_org_admin
     assert Authenticator.objects.filter(user=advisor, type=Authenticator.Type.TOTP).exists()
@@ -185,8 +246,7 @@ def test_the_emilia_and_veneto_advisors_assist_the_demo_companies_of_their_chamb
     assert all(c.units.filter(province=province).exists() for c in company_list(user=advisor))
 
 
-def test_the_company_logins_signed_their_companies_up_and_iom_made_the_others(db):
-    _seed()
+def test_the_company_logins_signed_their_companies_up_and_iom_made_the_others(demo):
     logins = {s["company"]: s["email"] for s in read("accounts")["login"] if "company" in s}
     assert len(logins) == 3
     for company in Company.objects.select_related("organisation", "signed_up_by"):
@@ -212,8 +272,7 @@ def test_the_company_logins_signed_their_companies_up_and_iom_made_the_others(db
     assert told.count() == 3
 
 
-def test_the_orobica_login_company_is_verified_signed_and_publishing(db):
-    _seed()
+def test_the_orobica_login_company_is_verified_signed_and_publishing(demo):
     hr = User.objects.get(email="hr@orobica.thamm.example")
     company = company_list(user=hr).get()
     assert company.legal_name == "Meccanica Orobica S.r.l."
@@ -227,8 +286,7 @@ def test_the_orobica_login_company_is_verified_signed_and_publishing(db):
     assert company.vacancies.filter(status=Vacancy.Status.DRAFT).exists()
 
 
-def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(db):
-    _seed()
+def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(demo):
     hr = User.objects.get(email="hr@venetarobotica.thamm.example")
     company = company_list(user=hr).get()
     assert company.status == Company.Status.PENDING
@@ -239,13 +297,16 @@ def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(db):
         vacancy_move(vacancy=drafts.first(), action="publish", by=hr)
 
 
-def test_the_demo_candidate_login_and_their_record_are_the_same_person(db):
+def test_the_demo_candidate_login_and_their_record_are_the_same_person(demo):
     from candidates.selectors import candidate_list
 
-    _seed()
     login = User.objects.get(email="candidate@thamm.example")  # the login the README gives
     record = candidate_list(user=login).get()
     assert record.user == login
     assert login.get_full_name() == f"{record.first_name} {record.last_name}"
     assert login.get_short_name() == record.first_name  # the home page's greeting
     assert record.full_name_ar
+    assert (record.cin, record.full_name) == ("BE100000", "Amine Tazi")
+    # Certified, and still to decide whether companies see them: the demo lets them choose.
+    assert record.status == Candidate.Status.CERTIFIED and not record.consents.exists()
+    assert Invitation.objects.get(email=login.email).accepted_by == login
