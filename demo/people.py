@@ -27,7 +27,7 @@ ROLE_OF_KIND = {
     Organisation.Kind.COMPANY: "company user",
 }
 # A fixed salt, so that every demo account holds the same hash and giving one its password back
-# is a comparison: hashing takes a quarter of a second, and the demo has a dozen accounts. The
+# is a comparison: hashing takes a quarter of a second, and the demo has dozens of accounts. The
 # password is printed for all to read anyway.
 DEMO_SALT = "thammdemo2026passwordsalt"
 

@@ -1,7 +1,9 @@
 """The demo candidates (candidates.toml): about 60 per demo training centre, registered and moved
 only through the portal's services, by their centre's staff login (accounts.toml): their cohorts,
-results, certification, withdrawal or end without the certificate. The candidate login
-(accounts.toml) is Casablanca's first candidate, who accepted the invitation their centre sent.
+results, certification, withdrawal or end without the certificate. Two of every three certified
+candidates accept the login their centre invites them to make and agree to be shown to
+companies, which makes them available; the candidate login (accounts.toml) is made the same way,
+for Casablanca's first candidate.
 
 Only the candidates missing are created, each taken at once to its outcome: seeding again
 changes nobody, and a candidate moved during a demo stays where they were moved.
@@ -18,13 +20,14 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.services import invitation_accept, invitation_lock_for_signup
-from candidates.models import Candidate, Occupation
+from candidates.models import Candidate, Occupation, PrivacyNotice
 from candidates.services import (
     candidate_create,
     candidate_invite,
     candidate_mark_not_certified,
     candidate_start_training,
     candidate_withdraw,
+    consent_give,
 )
 from training.models import Cohort, Course
 from training.selectors import catalogue_courses
@@ -34,6 +37,13 @@ from .files import check, read
 from .people import new_account
 
 OUTCOMES = ("certified", "missing_module", "half_way", "registered", "withdrawn", "not_certified")
+# How far ahead a candidate could start work in Italy, in days, by where their training stands.
+EARLIEST_START_DAYS = {
+    "certified": (30, 180),
+    "missing_module": (90, 270),
+    "half_way": (150, 330),
+    "registered": (240, 420),
+}
 
 
 @dataclass(frozen=True)
@@ -42,10 +52,16 @@ class Trainees:
 
     total: int
     stages: dict[str, int]  # how many at each stage, in the lifecycle's order
+    logins: int  # how many have their own login
+    login_domain: str
 
     def __str__(self) -> str:
         stages = ", ".join(f"{n} {stage.replace('_', ' ')}" for stage, n in self.stages.items())
-        return f"{self.total} demo candidates at the two training centres ({stages})."
+        return (
+            f"{self.total} demo candidates at the two training centres ({stages}); "
+            f"{self.logins} with their own login: the candidate login below, and each available "
+            f"one as <CIN in lower case>@{self.login_domain}."
+        )
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,7 @@ class Centre:
 def _check_file(data: dict) -> None:
     for spec in data["outcomes"]:
         check(spec["outcome"] in OUTCOMES, "candidates", f"no outcome {spec['outcome']!r}")
+    check(bool(data["shown_to_companies"]), "candidates", "shown_to_companies is empty")
     today = timezone.localdate()
     for spec in data["cohort"]:
         check(
@@ -89,6 +106,8 @@ def seed_candidates() -> Trainees:
     return Trainees(
         total=sum(counts.values()),
         stages={s: counts[s] for s in Candidate.Status.values if counts.get(s)},
+        logins=candidates.filter(user__isnull=False).count(),
+        login_domain=data["login_domain"],
     )
 
 
@@ -111,8 +130,9 @@ def _register(centre: Centre, place: dict, outcomes: list[str], data: dict) -> d
     cins = [f"{letters}{100000 + index}" for index in range(len(outcomes))]
     present = set(Candidate.objects.filter(cin__in=cins).values_list("cin", flat=True))
     person = _login_person(data)
+    today = timezone.localdate()
     registered = {}
-    for index, cin in enumerate(cins):
+    for index, (cin, outcome) in enumerate(zip(cins, outcomes, strict=True)):
         first, first_ar, sex = rng.choice(data["first_names"])
         last, last_ar = rng.choice(data["last_names"])
         with_arabic = index % 4 == 0
@@ -125,6 +145,7 @@ def _register(centre: Centre, place: dict, outcomes: list[str], data: dict) -> d
             "date_of_birth": datetime.date(1988 + rng.randrange(14), rng.randrange(1, 13), 10),
             "sex": sex,
             "phone": f"+2126{rng.randrange(10_000_000, 99_999_999)}",
+            "email": f"{cin.lower()}@{data['login_domain']}",
             "residence_region": place["region"],
             "education": rng.choice(educations),
             "years_experience": rng.randrange(0, 12),
@@ -133,6 +154,13 @@ def _register(centre: Centre, place: dict, outcomes: list[str], data: dict) -> d
         worked_as = rng.sample(occupations, k=rng.randrange(0, 3))
         if cin in present:
             continue
+        # Drawn apart from the people, so that adding a field leaves everyone else as they were.
+        profile = random.Random(f"{cin} profile")
+        if record["years_experience"] and not worked_as:  # experience is in some occupation
+            worked_as = [profile.choice(occupations)]
+        if outcome in EARLIEST_START_DAYS:
+            days = profile.randrange(*EARLIEST_START_DAYS[outcome])
+            record["earliest_start"] = today + datetime.timedelta(days=days)
         if _is_login_person(centre, index, person):
             record |= {k: v for k, v in person.items() if k in Candidate.RECORD_FIELDS}
         registered[index] = candidate_create(
@@ -189,6 +217,15 @@ def _train(centre: Centre, registered: dict, outcomes: list[str], data: dict) ->
         _take_to(outcome, candidate, centre, cohort=cohorts[index % size], rank=rank)
         if _is_login_person(centre, index, person):
             _sign_up(candidate, staff=centre.staff, full_name=person["full_name"])
+        elif outcome == "certified" and _shown(rank, data["shown_to_companies"]):
+            user = _sign_up(candidate, staff=centre.staff, full_name=candidate.full_name)
+            notice = PrivacyNotice.in_force()
+            check(notice is not None, "candidates", "no privacy notice in force to consent to")
+            consent_give(candidate=candidate, notice=notice, share_with_companies=True, by=user)
+
+
+def _shown(rank: int, pattern: list[bool]) -> bool:
+    return pattern[rank % len(pattern)]
 
 
 def _take_to(
@@ -207,6 +244,9 @@ def _take_to(
     mandatory = [c for c in courses if c.mandatory]
     if outcome == "certified":
         results.record(mandatory, passing=True)
+        # Some took an optional module too (robotics), which some vacancies ask for.
+        optional = [c for c in courses if not c.mandatory]
+        results.record([c for c in optional if results.rng.random() < 0.5], passing=True)
         candidate_certify(candidate=candidate, by=staff)
     elif outcome in ("missing_module", "not_certified"):
         failed = results.rng.choice([c for c in mandatory if c.kind == Course.Kind.TECHNICAL])

@@ -102,6 +102,20 @@ def test_a_vacancy_of_a_company_missing_from_the_files_is_refused_naming_the_fil
     assert not User.objects.exists() and not Company.objects.exists()  # nothing half-seeded
 
 
+def test_the_certified_candidates_the_file_shows_to_companies_are_made_available(db, data_dir):
+    path = data_dir / "candidates.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("shown_to_companies = [false, true, true]", "shown_to_companies = [true]")
+    )
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    # All the certified, but the candidate login's person, who has not decided yet.
+    assert "(24 registered, 40 in training, 1 certified, 39 available, " in out.getvalue()
+    assert "; 40 with their own login" in out.getvalue()
+    assert Candidate.objects.get(status="certified").user.email == "candidate@thamm.example"
+
+
 def test_a_cohort_that_has_not_started_is_refused_naming_the_file(db, data_dir):
     path = data_dir / "candidates.toml"
     text = path.read_text(encoding="utf-8")

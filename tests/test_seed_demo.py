@@ -18,7 +18,7 @@ from accounts.models import (
     User,
 )
 from accounts.selectors import companies_assisted_by
-from candidates.models import Candidate, ConsentRecord
+from candidates.models import Candidate, ConsentRecord, PrivacyNotice
 from companies.models import Attestation, Company, ProductionUnit, Vacancy
 from companies.selectors import company_list
 from companies.services import current_statement, publish_blockers, vacancy_move
@@ -32,7 +32,9 @@ from training.selectors import certification_check
 
 CANDIDATES_LINE = (
     "120 demo candidates at the two training centres (24 registered, 40 in training, "
-    "40 certified, 10 withdrawn, 6 not certified)."
+    "14 certified, 26 available, 10 withdrawn, 6 not certified); 27 with their own login: the "
+    "candidate login below, and each available one as <CIN in lower case>"
+    "@candidates.thamm.example."
 )
 
 
@@ -87,10 +89,16 @@ def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(demo):
     assert _counts() == counts  # the second run adds nothing, not even a history or audit row
     roles = {User.objects.get(email=e).role for e in User.objects.values_list("email", flat=True)}
     assert roles == {"candidate", "centre", "company", "chamber", "iom"}
-    for user in User.objects.all():
-        assert user.email in output
-        assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
+    for spec in read("accounts")["login"]:
+        assert spec["email"] in output
+    # Every account works with the printed password: the printed logins, and the available
+    # candidates' own logins, whose addresses the candidates line gives.
     assert CANDIDATES_LINE in output
+    for user in User.objects.all():
+        assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
+        if user.email not in output:
+            assert user.candidate.status == Candidate.Status.AVAILABLE
+            assert user.email == f"{user.candidate.cin.lower()}@candidates.thamm.example"
     assert DEMO_PASSWORD in output and "TOTP secret" in output
     assert (
         "12 companies (8 verified, 3 pending, 1 suspended), 25 vacancies (16 published)." in output
@@ -158,6 +166,63 @@ def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_servic
             for result in Result.objects.filter(candidate=candidate):
                 result.full_clean()  # not before the cohort starts, not in the future
                 assert result.assessed_on >= cohorts.get().starts_on
+
+
+def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
+    notice = PrivacyNotice.in_force()
+    available = Candidate.objects.filter(status="available").select_related("user")
+    assert available.count() == 26
+    assert {c.training_centre.city for c in available} == {"Casablanca", "Tanger"}
+    certified = Candidate.objects.filter(status__in=["certified", "available"])
+    assert 0.6 <= available.count() / certified.count() <= 0.7  # about two thirds
+    for candidate in available:
+        login = candidate.user
+        assert login.role == "candidate" and login.email == candidate.email
+        assert login.get_full_name() == candidate.full_name
+        assert EmailAddress.objects.get(user=login).verified
+        # Their centre invited them; they signed up from the invitation.
+        invitation = Invitation.objects.get(email=login.email)
+        assert invitation.accepted_by == login and candidate.login_invitation == invitation
+        assert invitation.invited_by.organisation == candidate.training_centre
+        consent = candidate.consents.get()
+        assert consent.by == login and consent.action == ConsentRecord.Action.GIVE
+        assert consent.share_with_companies and consent.notice == notice
+        assert candidate.profile_shared
+    for candidate in Candidate.objects.exclude(status="available"):
+        assert not candidate.profile_shared and not candidate.consents.exists()
+    # Only the candidate login's person has a login without being available.
+    assert list(
+        Candidate.objects.filter(user__isnull=False)
+        .exclude(status="available")
+        .values_list("user__email", flat=True)
+    ) == ["candidate@thamm.example"]
+
+
+def test_available_demo_candidates_differ_in_what_companies_will_filter_on(demo):
+    today = timezone.localdate()
+    available = list(
+        Candidate.objects.filter(status="available").prefetch_related("previous_occupations")
+    )
+    years = {c.years_experience for c in available}
+    assert min(years) <= 1 and max(years) >= 8 and len(years) >= 6
+    occupations = {o.isco_code for c in available for o in c.previous_occupations.all()}
+    assert len(occupations) >= 6
+    for candidate in available:
+        if candidate.years_experience:
+            assert candidate.previous_occupations.all()  # their experience was in something
+        assert 1 <= len(candidate.preferred_regions) <= 3
+        assert today < candidate.earliest_start <= today + datetime.timedelta(days=200)
+    regions = {r for c in available for r in c.preferred_regions}
+    assert regions == set(current_scheme().destination_regions)
+    assert len({c.earliest_start for c in available}) >= 10
+    results = Result.objects.filter(candidate__in=available)
+    levels = set(results.filter(course__code="ITA").values_list("cefr_level", flat=True))
+    assert levels == {"A2", "B1", "B2"}
+    scores = [r.score for r in results.exclude(score=None)]
+    assert min(scores) < 70 and max(scores) >= 90
+    # Some took the optional robotics module, which one demo vacancy asks for.
+    with_robotics = results.filter(course__code="MEC-ROB").count()
+    assert 0 < with_robotics < len(available)
 
 
 def test_demo_companies_cover_the_three_regions_with_some_pending_and_one_suspended(demo):
