@@ -1,10 +1,11 @@
 """The demo companies (companies.toml), their production units and vacancies (vacancies.toml),
 and the chamber advisors who assist them.
 
-Everything after a company's profile goes through the portal's services (advisors' assignments,
-units, verification, the employer-pays signature, vacancies and their states), so the demo obeys
-the portal's rules. Running the seed again only adds what is missing; it never moves anything
-backwards.
+Everything goes through the portal's services, so the demo obeys the portal's rules: a company
+with a demo login is signed up by it (`company_register`, which makes that login its admin), one
+without is made as IOM makes a company in the admin; then the rest of the profile, advisors'
+assignments, units, verification, the employer-pays signature, vacancies and their states. Running
+the seed again only adds what is missing; it never moves anything backwards.
 """
 
 import datetime
@@ -17,10 +18,13 @@ from accounts.models import Membership, Organisation, OrganisationUserObjectPerm
 from accounts.selectors import ASSIST_COMPANY
 from accounts.services import advisor_assign
 from candidates.models import Occupation
+from companies.forms import SIGNUP_COMPANY_FIELDS
 from companies.models import Attestation, Company, RegionalBody, Vacancy, make_partita_iva
 from companies.services import (
     attestation_sign,
+    company_register,
     company_set_status,
+    company_update,
     current_statement,
     unit_add,
     vacancy_create,
@@ -79,14 +83,36 @@ def _advisor_province(spec: dict, advisors: dict) -> str | None:
     return next((u["province"] for u in spec["units"] if u["province"] in advisors), None)
 
 
-def _company(spec: dict, *, chamber: Organisation | None, today: datetime.date) -> Company:
-    """The company's organisation and profile; a profile field already filled is left alone."""
-    organisation, _created = Organisation.objects.get_or_create(
-        kind=Organisation.Kind.COMPANY,
-        name=spec["name"],
-        defaults={"city": spec["units"][0]["comune"], "country": "IT"},
-    )
-    company = Company.objects.filter(organisation=organisation).first()
+def _company(spec: dict, *, chamber: Organisation | None, today: datetime.date, iom: User):
+    """The company's organisation and profile, made as the portal makes them: by its login's
+    sign-up (accounts.toml), else as IOM makes a company in the admin; then the rest of the profile
+    through `company_update`, by its admin or IOM. A profile field already filled is left alone."""
+    company = Company.objects.filter(
+        organisation__kind=Organisation.Kind.COMPANY, organisation__name=spec["name"]
+    ).first()
+    profile = _profile(spec, chamber=chamber, today=today, company=company)
+    if company is None:
+        signer = _signers().get(spec["name"])
+        if signer is not None:
+            company = company_register(
+                user=User.objects.get(email=signer),
+                data={f: profile[f] for f in SIGNUP_COMPANY_FIELDS},
+            )
+            # No portal form asks a company's city; IOM keeps it in the admin.
+            Organisation.objects.filter(pk=company.organisation_id).update(
+                city=spec["units"][0]["comune"]
+            )
+        else:
+            company = _made_by_iom(spec, profile, iom=iom)
+    blank = {f: v for f, v in profile.items() if v and not getattr(company, f)}
+    if blank:
+        company = company_update(company=company, data=blank, by=_admin(company) or iom)
+    return company
+
+
+def _profile(
+    spec: dict, *, chamber: Organisation | None, today: datetime.date, company: Company | None
+) -> dict:
     partita_iva = (
         company.partita_iva if company else make_partita_iva(spec["serial"], spec["office"])
     )
@@ -108,23 +134,36 @@ def _company(spec: dict, *, chamber: Organisation | None, today: datetime.date) 
             "interest_date": today - datetime.timedelta(days=interest["days_ago"]),
             "interest_reference": interest["reference"],
         }
-    if company is None:
-        company = Company(organisation=organisation, **profile)
-        company.full_clean()
-        company.save()
-        stage_record(obj=company, from_stage="", to_stage=company.status, by=_admin(company))
-        return company
-    blank = {f: v for f, v in profile.items() if v and not getattr(company, f)}
-    if blank:
-        for field, value in blank.items():
-            setattr(company, field, value)
-        company.full_clean()
-        company.save()
+    return profile
+
+
+def _signers() -> dict[str, str]:
+    """The companies with a demo login (accounts.toml), each with the login that signs it up."""
+    return {s["company"]: s["email"] for s in read("accounts")["login"] if s.get("company")}
+
+
+def _made_by_iom(spec: dict, profile: dict, *, iom: User) -> Company:
+    """A company without a login, as IOM makes one in the admin: its organisation, then its
+    profile with the sign-up's fields but the chamber (which the admin leaves to the portal, where
+    its rules run). Nobody signed it up, so it is never removed as an unconfirmed sign-up."""
+    organisation = Organisation(
+        kind=Organisation.Kind.COMPANY,
+        name=spec["name"],
+        city=spec["units"][0]["comune"],
+        country="IT",
+    )
+    organisation.full_clean()
+    organisation.save()
+    fields = [f for f in SIGNUP_COMPANY_FIELDS if f != "chamber"]
+    company = Company(organisation=organisation, **{f: profile[f] for f in fields})
+    company.full_clean()
+    company.save()
+    stage_record(obj=company, from_stage="", to_stage=company.status, by=iom)
     return company
 
 
 def _admin(company: Company) -> User | None:
-    """The company's administrator, if it has a demo login."""
+    """The company's administrator: the login that signed it up, if any."""
     return (
         User.objects.filter(
             membership_row__organisation_id=company.organisation_id,
@@ -194,7 +233,7 @@ def seed_companies() -> Summary:
     for spec in companies["company"]:
         advisor = advisors.get(_advisor_province(spec, companies["advisors"]))
         chamber = advisor.membership.organisation if advisor else None
-        company = _company(spec, chamber=chamber, today=today)
+        company = _company(spec, chamber=chamber, today=today, iom=iom)
         if advisor:
             _assign(advisor=advisor, company=company, by=iom)
         admin = _admin(company)

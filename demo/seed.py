@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .employers import Summary, seed_companies
-from .people import DEMO_PASSWORD, DemoLogin, seed_candidates, seed_logins, seed_results
+from .people import DEMO_PASSWORD, DemoLogin, seed_logins
+from .trainees import Trainees, seed_candidates
 
 __all__ = ["DEMO_PASSWORD", "DemoLogin", "Seeded", "seed"]
 
@@ -18,8 +19,7 @@ __all__ = ["DEMO_PASSWORD", "DemoLogin", "Seeded", "seed"]
 @dataclass(frozen=True)
 class Seeded:
     logins: list[DemoLogin]
-    candidates: int  # the demo candidates at the two training centres
-    certified: int
+    candidates: Trainees  # the demo candidates at the two training centres
     companies: Summary
 
 
@@ -28,5 +28,4 @@ def seed() -> Seeded:
     """Create (or bring back) the demo data; returns what `seed_demo` prints."""
     logins = seed_logins()
     candidates = seed_candidates()
-    certified = seed_results()
-    return Seeded(logins, candidates, certified, seed_companies())
+    return Seeded(logins, candidates, seed_companies())

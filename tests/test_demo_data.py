@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from candidates.models import Candidate
 from companies.models import Company, Vacancy
 from demo import files
 
@@ -83,6 +84,13 @@ def test_a_company_and_vacancy_added_to_the_data_files_are_seeded_through_the_se
     assert vacancy.description_fr == ""
 
 
+def test_seed_demo_refuses_to_run_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
 def test_a_vacancy_of_a_company_missing_from_the_files_is_refused_naming_the_file(db, data_dir):
     path = data_dir / "vacancies.toml"
     text = path.read_text(encoding="utf-8")
@@ -92,3 +100,38 @@ def test_a_vacancy_of_a_company_missing_from_the_files_is_refused_naming_the_fil
     ):
         call_command("seed_demo", "--force", stdout=StringIO())
     assert not User.objects.exists() and not Company.objects.exists()  # nothing half-seeded
+
+
+def test_the_certified_candidates_the_file_shows_to_companies_are_made_available(db, data_dir):
+    path = data_dir / "candidates.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("shown_to_companies = [false, true, true]", "shown_to_companies = [true]")
+    )
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    # All the certified, but the candidate login's person, who has not decided yet.
+    assert "(24 registered, 40 in training, 1 certified, 39 available, " in out.getvalue()
+    assert "; 40 with their own login" in out.getvalue()
+    assert Candidate.objects.get(status="certified").user.email == "candidate@thamm.example"
+
+
+def test_a_cohort_that_has_not_started_is_refused_naming_the_file(db, data_dir):
+    path = data_dir / "candidates.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("starts_on = 2026-03-02", "starts_on = 2099-03-02"))
+    # Its candidates could have no results, nor be certified, before it starts.
+    with pytest.raises(CommandError, match=r"demo/data/candidates\.toml: .*2026-B.*2099-03-02"):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    assert not User.objects.exists() and not Candidate.objects.exists()
+
+
+def test_a_company_login_for_a_company_missing_from_the_files_is_refused(db, data_dir):
+    path = data_dir / "accounts.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('company = "Veneta Robotica S.r.l."', 'company = "Veneta Robotika"')
+    )
+    with pytest.raises(CommandError, match=r"demo/data/accounts\.toml: .*Veneta Robotika"):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    assert not User.objects.exists() and not Company.objects.exists()

@@ -3,26 +3,59 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, OrganisationUserObjectPermission, User
+from accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationUserObjectPermission,
+    User,
+)
 from accounts.selectors import companies_assisted_by
+from candidates.models import Candidate, ConsentRecord, PrivacyNotice
 from companies.models import Attestation, Company, ProductionUnit, Vacancy
 from companies.selectors import company_list
 from companies.services import current_statement, publish_blockers, vacancy_move
+from demo.files import read
 from demo.seed import DEMO_PASSWORD
 from thamm.exceptions import DomainError
-from thamm.models import AuditEntry, StageChange
+from thamm.models import AuditEntry, Notification, StageChange
 from thamm.scheme import current_scheme
+from training.models import Cohort, Enrolment, Result
+from training.selectors import certification_check
+
+CANDIDATES_LINE = (
+    "120 demo candidates at the two training centres (24 registered, 40 in training, "
+    "14 certified, 26 available, 10 withdrawn, 6 not certified); 27 with their own login: the "
+    "candidate login below, and each available one as <CIN in lower case>"
+    "@candidates.thamm.example."
+)
 
 
 def _seed() -> str:
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for this module's tests (each runs in a savepoint of this
+    transaction, undone after it), and rolled back after them: what `seed_demo` printed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _seed()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db) -> str:
+    return seeded
 
 
 def _counts() -> dict[str, int]:
@@ -37,29 +70,42 @@ def _counts() -> dict[str, int]:
         Vacancy,
         StageChange,
         AuditEntry,
+        Candidate,
+        Cohort,
+        Enrolment,
+        Result,
+        ConsentRecord,
+        Invitation,
+        EmailAddress,
+        Notification,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(db):
-    output = _seed()
+def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(demo):
+    output = demo  # the first run's
     counts = _counts()
     assert _seed() == output
     assert _counts() == counts  # the second run adds nothing, not even a history or audit row
     roles = {User.objects.get(email=e).role for e in User.objects.values_list("email", flat=True)}
     assert roles == {"candidate", "centre", "company", "chamber", "iom"}
+    for spec in read("accounts")["login"]:
+        assert spec["email"] in output
+    # Every account works with the printed password: the printed logins, and the available
+    # candidates' own logins, whose addresses the candidates line gives.
+    assert CANDIDATES_LINE in output
     for user in User.objects.all():
-        assert user.email in output
         assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
+        if user.email not in output:
+            assert user.candidate.status == Candidate.Status.AVAILABLE
+            assert user.email == f"{user.candidate.cin.lower()}@candidates.thamm.example"
     assert DEMO_PASSWORD in output and "TOTP secret" in output
-    assert "120 demo candidates at the two training centres, 28 certified." in output
     assert (
         "12 companies (8 verified, 3 pending, 1 suspended), 25 vacancies (16 published)." in output
     )
 
 
-def test_seed_demo_has_the_scheme_partners(db):
-    _seed()
+def test_seed_demo_has_the_scheme_partners(demo):
     kinds = {k: Organisation.objects.filter(kind=k).count() for k in Organisation.Kind.values}
     # The chambers are the 17 of the scheme's regions (companies migration 0007), none made twice.
     assert kinds == {"iom": 1, "chamber": 17, "training_centre": 2, "company": 12}
@@ -73,30 +119,113 @@ def test_seed_demo_has_the_scheme_partners(db):
     }
 
 
-def test_seed_demo_refuses_to_run_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError):
-        call_command("seed_demo", stdout=StringIO())
-    assert not User.objects.exists()
-
-
-def test_demo_results_agree_with_the_certification_rule(db):
-    from candidates.models import Candidate
-    from thamm.scheme import current_scheme
-    from training.selectors import certification_check
-
-    _seed()
+def test_demo_results_agree_with_the_certification_rule(demo):
     scheme = current_scheme()
-    certified = Candidate.objects.filter(status="certified")
-    assert certified.count() == 28
+    # Certified, whether shown to companies (available) or not.
+    certified = Candidate.objects.filter(status__in=["certified", "available"])
+    assert certified.count() == 40
     assert all(certification_check(candidate=c, scheme=scheme).ready for c in certified)
-    in_training = Candidate.objects.filter(status="in_training")
-    assert in_training.exists()
-    assert not any(certification_check(candidate=c, scheme=scheme).ready for c in in_training)
+    for stage in ("in_training", "not_certified"):
+        others = Candidate.objects.filter(status=stage)
+        assert others.exists()
+        assert not any(certification_check(candidate=c, scheme=scheme).ready for c in others)
 
 
-def test_demo_companies_cover_the_three_regions_with_some_pending_and_one_suspended(db):
-    _seed()
+def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_services(demo):
+    staff = {
+        m.organisation_id: m.user
+        for m in Membership.objects.filter(organisation__kind="training_centre")
+    }
+    candidates = Candidate.objects.select_related("user")
+    assert candidates.count() == 120
+    for candidate in candidates:
+        candidate.full_clean()  # what the centre's form would accept
+        moves = list(
+            StageChange.objects.filter(
+                target_type="candidates.candidate", target_id=str(candidate.pk)
+            ).order_by("pk")
+        )
+        # Registered by their centre's staff login; each move from the stage the last one left.
+        assert (moves[0].from_stage, moves[0].to_stage) == ("", "registered")
+        assert moves[-1].to_stage == candidate.status
+        assert all(a.to_stage == b.from_stage for a, b in zip(moves, moves[1:], strict=False))
+        centre_staff = staff[candidate.training_centre_id]
+        for move in moves:
+            # The candidate themself publishes their profile; their centre makes the other moves.
+            expected = candidate.user if move.to_stage == "available" else centre_staff
+            assert move.by == expected, (candidate.cin, move.to_stage)
+        if candidate.status in ("withdrawn", "not_certified"):
+            assert moves[-1].note  # with the reason the stage form asks for
+        cohorts = Cohort.objects.filter(enrolments__candidate=candidate)
+        if candidate.status == "registered":
+            assert not cohorts.exists()  # their courses have not started
+        else:
+            assert cohorts.count() == 1
+            assert cohorts.get().starts_on <= timezone.localdate()
+            assert cohorts.get().training_centre_id == candidate.training_centre_id
+            for result in Result.objects.filter(candidate=candidate):
+                result.full_clean()  # not before the cohort starts, not in the future
+                assert result.assessed_on >= cohorts.get().starts_on
+
+
+def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
+    notice = PrivacyNotice.in_force()
+    available = Candidate.objects.filter(status="available").select_related("user")
+    assert available.count() == 26
+    assert {c.training_centre.city for c in available} == {"Casablanca", "Tanger"}
+    certified = Candidate.objects.filter(status__in=["certified", "available"])
+    assert 0.6 <= available.count() / certified.count() <= 0.7  # about two thirds
+    for candidate in available:
+        login = candidate.user
+        assert login.role == "candidate" and login.email == candidate.email
+        assert login.get_full_name() == candidate.full_name
+        assert EmailAddress.objects.get(user=login).verified
+        # Their centre invited them; they signed up from the invitation.
+        invitation = Invitation.objects.get(email=login.email)
+        assert invitation.accepted_by == login and candidate.login_invitation == invitation
+        assert invitation.invited_by.organisation == candidate.training_centre
+        consent = candidate.consents.get()
+        assert consent.by == login and consent.action == ConsentRecord.Action.GIVE
+        assert consent.share_with_companies and consent.notice == notice
+        assert candidate.profile_shared
+    for candidate in Candidate.objects.exclude(status="available"):
+        assert not candidate.profile_shared and not candidate.consents.exists()
+    # Only the candidate login's person has a login without being available.
+    assert list(
+        Candidate.objects.filter(user__isnull=False)
+        .exclude(status="available")
+        .values_list("user__email", flat=True)
+    ) == ["candidate@thamm.example"]
+
+
+def test_available_demo_candidates_differ_in_what_companies_will_filter_on(demo):
+    today = timezone.localdate()
+    available = list(
+        Candidate.objects.filter(status="available").prefetch_related("previous_occupations")
+    )
+    years = {c.years_experience for c in available}
+    assert min(years) <= 1 and max(years) >= 8 and len(years) >= 6
+    occupations = {o.isco_code for c in available for o in c.previous_occupations.all()}
+    assert len(occupations) >= 6
+    for candidate in available:
+        if candidate.years_experience:
+            assert candidate.previous_occupations.all()  # their experience was in something
+        assert 1 <= len(candidate.preferred_regions) <= 3
+        assert today < candidate.earliest_start <= today + datetime.timedelta(days=200)
+    regions = {r for c in available for r in c.preferred_regions}
+    assert regions == set(current_scheme().destination_regions)
+    assert len({c.earliest_start for c in available}) >= 10
+    results = Result.objects.filter(candidate__in=available)
+    levels = set(results.filter(course__code="ITA").values_list("cefr_level", flat=True))
+    assert levels == {"A2", "B1", "B2"}
+    scores = [r.score for r in results.exclude(score=None)]
+    assert min(scores) < 70 and max(scores) >= 90
+    # Some took the optional robotics module, which one demo vacancy asks for.
+    with_robotics = results.filter(course__code="MEC-ROB").count()
+    assert 0 < with_robotics < len(available)
+
+
+def test_demo_companies_cover_the_three_regions_with_some_pending_and_one_suspended(demo):
     companies = Company.objects.all()
     assert 10 <= companies.count() <= 14
     regions = set(ProductionUnit.objects.values_list("region", flat=True))
@@ -121,8 +250,7 @@ def test_demo_companies_cover_the_three_regions_with_some_pending_and_one_suspen
             )
 
 
-def test_demo_vacancies_mix_states_and_only_verified_companies_publish(db):
-    _seed()
+def test_demo_vacancies_mix_states_and_only_verified_companies_publish(demo):
     vacancies = Vacancy.objects.select_related("company", "unit")
     assert 20 <= vacancies.count() <= 30
     states = {s: vacancies.filter(status=s).count() for s in Vacancy.Status.values}
@@ -151,8 +279,7 @@ def test_demo_vacancies_mix_states_and_only_verified_companies_publish(db):
     assert len(set(vacancies.values_list("housing", flat=True))) == 3
 
 
-def test_the_bergamo_advisor_sees_exactly_the_bergamo_area_companies(db):
-    _seed()
+def test_the_bergamo_advisor_sees_exactly_the_bergamo_area_companies(demo):
     advisor = User.objects.get(email="advisor@bergamo.thamm.example")
     seen = set(company_list(user=advisor))
     bergamo_area = set(Company.objects.filter(units__province="IT-BG").distinct())
@@ -169,9 +296,9 @@ def test_the_bergamo_advisor_sees_exactly_the_bergamo_area_companies(db):
     ],
 )
 def test_the_emilia_and_veneto_advisors_assist_the_demo_companies_of_their_chambers_area(
-    db, email, province, companies
+    demo, email, province, companies
 ):
-    output = _seed()
+    output = demo
     advisor = User.objects.get(email=email)
     assert advisor.role == "chamber" and advisor.is_org_admin
     assert Authenticator.objects.filter(user=advisor, type=Authenticator.Type.TOTP).exists()
@@ -184,8 +311,33 @@ def test_the_emilia_and_veneto_advisors_assist_the_demo_companies_of_their_chamb
     assert all(c.units.filter(province=province).exists() for c in company_list(user=advisor))
 
 
-def test_the_orobica_login_company_is_verified_signed_and_publishing(db):
-    _seed()
+def test_the_company_logins_signed_their_companies_up_and_iom_made_the_others(demo):
+    logins = {s["company"]: s["email"] for s in read("accounts")["login"] if "company" in s}
+    assert len(logins) == 3
+    for company in Company.objects.select_related("organisation", "signed_up_by"):
+        first = StageChange.objects.filter(
+            target_type="companies.company", target_id=str(company.pk)
+        ).first()
+        assert (first.from_stage, first.to_stage) == ("", "pending")
+        admins = Membership.objects.filter(organisation=company.organisation, role="admin")
+        if company.legal_name in logins:
+            # The sign-up made the organisation, its login the admin, and recorded both.
+            login = User.objects.get(email=logins[company.legal_name])
+            assert company.signed_up_by == login and first.by == login
+            assert [m.user for m in admins] == [login]
+            assert company.contact_email == login.email
+        else:
+            assert company.signed_up_by is None and not admins.exists()
+            assert first.by.email == "iom@thamm.example"
+        assert company.organisation.city == company.units.order_by("pk").first().comune
+    # Those without a login named their chamber on the portal, which told the chamber's admin.
+    told = Notification.objects.filter(
+        recipient__email="advisor@bergamo.thamm.example", kind="company.chamber_named"
+    )
+    assert told.count() == 3
+
+
+def test_the_orobica_login_company_is_verified_signed_and_publishing(demo):
     hr = User.objects.get(email="hr@orobica.thamm.example")
     company = company_list(user=hr).get()
     assert company.legal_name == "Meccanica Orobica S.r.l."
@@ -199,8 +351,7 @@ def test_the_orobica_login_company_is_verified_signed_and_publishing(db):
     assert company.vacancies.filter(status=Vacancy.Status.DRAFT).exists()
 
 
-def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(db):
-    _seed()
+def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(demo):
     hr = User.objects.get(email="hr@venetarobotica.thamm.example")
     company = company_list(user=hr).get()
     assert company.status == Company.Status.PENDING
@@ -211,13 +362,16 @@ def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(db):
         vacancy_move(vacancy=drafts.first(), action="publish", by=hr)
 
 
-def test_the_demo_candidate_login_and_their_record_are_the_same_person(db):
+def test_the_demo_candidate_login_and_their_record_are_the_same_person(demo):
     from candidates.selectors import candidate_list
 
-    _seed()
     login = User.objects.get(email="candidate@thamm.example")  # the login the README gives
     record = candidate_list(user=login).get()
     assert record.user == login
     assert login.get_full_name() == f"{record.first_name} {record.last_name}"
     assert login.get_short_name() == record.first_name  # the home page's greeting
     assert record.full_name_ar
+    assert (record.cin, record.full_name) == ("BE100000", "Amine Tazi")
+    # Certified, and still to decide whether companies see them: the demo lets them choose.
+    assert record.status == Candidate.Status.CERTIFIED and not record.consents.exists()
+    assert Invitation.objects.get(email=login.email).accepted_by == login

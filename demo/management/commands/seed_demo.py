@@ -1,3 +1,6 @@
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -23,19 +26,31 @@ class Command(BaseCommand):
                 "seed_demo creates known passwords: run it with DEBUG on, or --force."
             )
         try:
-            seeded = seed()
+            with _quiet_task_log():
+                seeded = seed()
         except DemoDataError as exc:  # a data file names something that is not there
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
-        self.stdout.write(
-            f"  {seeded.candidates} demo candidates at the two training centres, "
-            f"{seeded.certified} certified."
-        )
+        self.stdout.write(f"  {seeded.candidates}")
         self.stdout.write(f"  {seeded.companies}")
         for login in seeded.logins:
             line = f"  {login.role:<22} {login.email:<34} {login.organisation}"
             if login.totp_secret:
                 line += f"\n  {'':<22} MFA: TOTP secret {login.totp_secret} (any authenticator app)"
             self.stdout.write(line)
+
+
+@contextmanager
+def _quiet_task_log():
+    """Under `make run` the tasks the seed queues run in-process and log a line each, some thirty
+    (the candidates' invitations, used before the seed commits so that none is sent, and the
+    chambers' notifications): the seed's output is the logins."""
+    logger = logging.getLogger("celery.app.trace")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
