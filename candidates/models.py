@@ -1,14 +1,10 @@
 import secrets
-import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Upper
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +13,7 @@ from thamm.models import TenantOwned, TimeStampedModel, VersionedText
 from thamm.occupations import OCCUPATIONS, occupation_label
 from thamm.reference import changes_with
 from thamm.uploads import DOCUMENT_TYPES, storage_name
+from thamm.versions import Version
 
 # Moroccan identity card (Carte d'identité nationale, CIN): one or two letters, then digits.
 cin_validator = RegexValidator(
@@ -397,21 +394,11 @@ class CandidateDocument(TenantOwned, TimeStampedModel):
 
 
 # The home pages' candidates-by-stage counts are cached (candidates.selectors) under a version that
-# every saved or deleted candidate replaces: cache upkeep, not a business rule. Replaced at once
-# (this transaction's own reads) and again at commit (readers that cached the rows before it).
-STAGE_COUNTS_VERSION_KEY = "candidates:stage-counts:version"
+# every saved or deleted candidate replaces: cache upkeep, not a business rule.
+STAGE_COUNTS = Version("candidates:stage-counts")
+STAGE_COUNTS.changes_with(Candidate)
 
-
-def stage_counts_version() -> str:
-    return cache.get_or_set(STAGE_COUNTS_VERSION_KEY, lambda: uuid.uuid4().hex, None)
-
-
-def _new_stage_counts_version() -> None:
-    cache.set(STAGE_COUNTS_VERSION_KEY, uuid.uuid4().hex, None)
-
-
-@receiver(post_save, sender=Candidate, dispatch_uid="candidates_stage_counts_saved")
-@receiver(post_delete, sender=Candidate, dispatch_uid="candidates_stage_counts_deleted")
-def _candidates_changed(sender, **kwargs) -> None:
-    _new_stage_counts_version()
-    transaction.on_commit(_new_stage_counts_version)
+# What companies find of a candidate (their record, occupations and results: the matching app's
+# rankings) is cached under this version; training.models adds the results.
+PROFILES = Version("candidates:profiles")
+PROFILES.changes_with(Candidate, m2m=[Candidate.previous_occupations.through])

@@ -16,12 +16,12 @@ from thamm.scoping import get_visible_or_404, owned
 from thamm.stages import labelled_history
 
 from .models import (
+    STAGE_COUNTS,
     Candidate,
     CandidateDocument,
     ConsentRecord,
     Occupation,
     PrivacyNotice,
-    stage_counts_version,
 )
 
 
@@ -91,14 +91,14 @@ def candidate_stage_counts(*, user: User) -> list[tuple[str, str, int]]:
 
     A GROUP BY over every candidate on each home page load costs as much as the whole set: the
     counts are cached per scope (IOM: all, a centre: its own) under a version that any saved or
-    deleted candidate replaces (candidates.models.stage_counts_version)."""
+    deleted candidate replaces (candidates.models.STAGE_COUNTS)."""
     if user.role == Role.IOM:
         scope = "all"
     elif user.role == Role.CENTRE:
         scope = f"centre-{user.membership.organisation_id}"
     else:
         scope = None
-    key = f"candidates:stage-counts:{stage_counts_version()}:{scope}" if scope else None
+    key = f"candidates:stage-counts:{STAGE_COUNTS.current()}:{scope}" if scope else None
     counts = cache.get(key) if key else None
     if counts is None:
         counts = dict(

@@ -1,6 +1,7 @@
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -52,14 +53,15 @@ from .services import (
 )
 
 COMPANY_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
-# What a vacancy's row shows (the list, a company's latest): a vacancy, its company and its
-# occupation have some sixty columns, the row reads six.
-VACANCY_ROW_COLUMNS = ["title", "positions", "start_date", "status", "unit", "unit__comune"]
 
 
 def _vacancy_rows(vacancies):
-    """`vacancies` reading only what a row shows, without the company and occupation."""
-    return vacancies.select_related(None).select_related("unit").only(*VACANCY_ROW_COLUMNS)
+    """What a vacancy's row shows (the list, a company's latest), read as plain values: a
+    vacancy, its company and its occupation have some sixty columns, the row reads six, and a
+    page renders fifty rows of them."""
+    return vacancies.values(
+        "pk", "title", "positions", "start_date", "status", comune=F("unit__comune")
+    )
 
 
 def _label_vacancy_rows(vacancies) -> None:

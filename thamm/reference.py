@@ -17,21 +17,19 @@ Changes that bypass the ORM's signals (a raw UPDATE, a data migration) show afte
 
 import pickle
 import threading
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from .versions import Version
 
 T = TypeVar("T")
 
-VERSION_KEY = "reference:version"
+VERSION = Version("reference")
 # name -> (version it was built at, its key, the pickled value)
 _built: dict[str, tuple[str, str, bytes]] = {}
-
 
 # Within one request the version is read once (a page reads several kinds of reference data).
 _request = threading.local()
@@ -41,7 +39,7 @@ def _version() -> str:
     held = getattr(_request, "version", None)
     if held is not None:
         return held
-    version = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    version = VERSION.current()
     if getattr(_request, "active", False):
         _request.version = version
     return version
@@ -71,15 +69,10 @@ def reference(name: str, build: Callable[[], T], *, key: str = "") -> T:
     return pickle.loads(held[2])  # noqa: S301 (bytes this process pickled itself)
 
 
-def _new_version() -> None:
-    _request.version = None  # this request reads the new version too
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
 def reference_changed(**_kwargs) -> None:
     """Every process builds its reference data again (now, and once the transaction commits)."""
-    _new_version()
-    transaction.on_commit(_new_version)
+    _request.version = None  # this request reads the new version too
+    VERSION.changed()
 
 
 def changes_with(*models) -> None:

@@ -18,8 +18,13 @@ _PK_PLACEHOLDER = 987654321987
 
 
 def address_by_pk(url_name: str) -> Callable[[int], str]:
-    """`pk -> reverse(url_name, kwargs={"pk": pk})`, reversing once (for URLs whose only
-    argument is an integer `pk`)."""
+    """`pk -> reverse(url_name, kwargs={"pk": pk})`, reversing once per process, URL
+    configuration and script prefix (for URLs whose only argument is an integer `pk`)."""
+    return _address_by_pk(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _address_by_pk(url_name: str, urlconf: str, prefix: str) -> Callable[[int], str]:
     head, found, tail = reverse(url_name, kwargs={"pk": _PK_PLACEHOLDER}).partition(
         str(_PK_PLACEHOLDER)
     )
@@ -29,19 +34,27 @@ def address_by_pk(url_name: str) -> Callable[[int], str]:
 
 
 def label_rows(rows: Iterable, *, field: str, choices, attr: str) -> None:
-    """Give each row `attr`: the translated label of its `field` among `choices` (a
-    TextChoices), as `get_<field>_display()` would say it; each label is translated once."""
+    """Give each row (a model instance, or a dict of `.values()`) `attr`: the translated label of
+    its `field` among `choices` (a TextChoices), as `get_<field>_display()` would say it; each
+    label is translated once."""
     labels = {value: str(label) for value, label in choices.choices}
     for row in rows:
-        value = getattr(row, field)
-        setattr(row, attr, labels.get(value, value))
+        if isinstance(row, dict):
+            row[attr] = labels.get(row[field], row[field])
+        else:
+            value = getattr(row, field)
+            setattr(row, attr, labels.get(value, value))
 
 
 def link_rows(rows: Iterable, *, url_name: str, attr: str = "href") -> None:
-    """Give each row `attr`: the address of its page (`url_name` with the row's pk)."""
+    """Give each row (a model instance, or a dict of `.values()` with "pk") `attr`: the address
+    of its page (`url_name` with the row's pk)."""
     address = address_by_pk(url_name)
     for row in rows:
-        setattr(row, attr, address(row.pk))
+        if isinstance(row, dict):
+            row[attr] = address(row["pk"])
+        else:
+            setattr(row, attr, address(row.pk))
 
 
 def address(url_name: str) -> str:
