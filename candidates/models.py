@@ -30,6 +30,12 @@ def new_reference() -> str:
     return "C-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+def new_code() -> str:
+    """A candidate's code for companies: random, so it tells nothing of the record (not its id,
+    nor the centre's reference)."""
+    return "W-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
 class Occupation(models.Model):
     """One occupation of the curated ISCO-08 list (rows made by a data migration)."""
 
@@ -135,6 +141,10 @@ class Candidate(TenantOwned, TimeStampedModel):
     reference = models.CharField(
         _("reference"), max_length=12, unique=True, default=new_reference, editable=False
     )
+    # What companies see instead of the name until the candidate agrees to meet them (matching).
+    code = models.CharField(
+        _("code shown to companies"), max_length=12, unique=True, default=new_code, editable=False
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     first_name_ar = models.CharField(_("first name (Arabic)"), max_length=100, blank=True)
@@ -169,6 +179,8 @@ class Candidate(TenantOwned, TimeStampedModel):
         _("stage"), max_length=20, choices=Status.choices, default=Status.REGISTERED
     )
     status_changed_at = models.DateTimeField(_("stage since"), default=timezone.now)
+    # When the training centre certified the candidate (companies sort by it).
+    certified_at = models.DateTimeField(_("certified"), null=True, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -168,11 +169,21 @@ def candidate_update_check(*, candidate: Candidate, data: dict, by: User) -> Can
     return candidate
 
 
-def _move(*, candidate: Candidate, move: str, by: User, note: str = "", checked=False) -> Candidate:
+def _move(
+    *, candidate: Candidate, move: str, by: User, note: str = "", checked=False, prepare=None
+) -> Candidate:
     """Make a lifecycle move, and keep the caller's object in step with the saved row."""
-    locked = transition(LIFECYCLE, candidate, move, by=by, note=note, checked=checked)
+    locked = transition(
+        LIFECYCLE, candidate, move, by=by, note=note, checked=checked, prepare=prepare
+    )
     candidate.status, candidate.status_changed_at = locked.status, locked.status_changed_at
+    candidate.certified_at = locked.certified_at
     return candidate
+
+
+def _certified_now(candidate: Candidate) -> list[str]:
+    candidate.certified_at = timezone.now()
+    return ["certified_at"]
 
 
 @transaction.atomic
@@ -219,7 +230,7 @@ def candidate_mark_certified(*, candidate: Candidate, by: User) -> Candidate:
     """Record the certification. Only `training.services.candidate_certify` calls this, after
     checking the certification rule against the candidate's results. A candidate who already
     agreed to be shown to companies becomes available at once."""
-    _move(candidate=candidate, move="certify", by=by)
+    _move(candidate=candidate, move="certify", by=by, prepare=_certified_now)
     if Candidate.objects.filter(pk=candidate.pk, profile_shared=True).exists():
         _move(candidate=candidate, move="publish", by=by, note="consent given before certification")
     return candidate

@@ -25,7 +25,7 @@ from tablib import Dataset
 
 from accounts.models import ROLE_LANGUAGE, Role, User
 from candidates import resources as candidate_resources
-from candidates.models import Candidate
+from candidates.models import PROFILES, Candidate
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.jobs import job_progress, job_start
@@ -390,6 +390,8 @@ def _import(job: FileImport, user: User, on_progress=None) -> FileImport:
     job.rows, job.totals = rows, totals
     job.status = FileImport.Status.REJECTED if totals["error"] else FileImport.Status.IMPORTED
     job.save(update_fields=["rows", "totals", "status", "updated_at"])
+    if job.status == FileImport.Status.IMPORTED:
+        PROFILES.changed()  # the rows were written in bulk, without signals
     audit(actor=user, action=f"{job.kind}.{job.status}", target=job, detail=totals)
     return job
 

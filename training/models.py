@@ -7,6 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import PROFILES
 from thamm.models import Scheme, TenantOwned, TimeStampedModel
 from thamm.reference import changes_with
 
@@ -253,3 +254,6 @@ class FileImport(TenantOwned, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+PROFILES.changes_with(Result)  # what companies find of a candidate includes their results
