@@ -243,6 +243,11 @@ class Candidate(TenantOwned, TimeStampedModel):
             models.Index(Upper("cin"), name="cand_cin_upper_idx"),
             models.Index(fields=["status", "status_changed_at"]),
             models.Index(fields=["status", "profile_shared"]),
+            # What companies browse (available and shown), newest certified first.
+            models.Index(
+                fields=["status", "profile_shared", "-certified_at", "-id"],
+                name="cand_browse_certified_idx",
+            ),
         ]
 
     def __str__(self) -> str:

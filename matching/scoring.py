@@ -43,6 +43,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Least, Round
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates.models import Candidate, Occupation
 from candidates.selectors import occupations
@@ -249,7 +250,8 @@ def explain(candidate, needs: Requirements, results: list[Result]) -> Explanatio
             _("Experience"),
             candidate.points_experience,
             EXPERIENCE,
-            _("%(years)s years") % {"years": candidate.years_experience},
+            ngettext("%(years)s year", "%(years)s years", candidate.years_experience)
+            % {"years": candidate.years_experience},
         ),
         Line(
             _("Region"),

@@ -40,6 +40,11 @@ ENTRIES = (
     Entry(_("Companies"), _roles(Role.CHAMBER, Role.IOM), url_name="companies:list"),
     Entry(_("Paperwork"), _roles(Role.CHAMBER, Role.IOM), url_name="companies:paperwork"),
     Entry(
+        _("Find candidates"),
+        _roles(Role.COMPANY, Role.CHAMBER, Role.IOM),
+        url_name="matching:search",
+    ),
+    Entry(
         _("Chamber advisors"),
         lambda user: user.is_iom or (user.role == Role.CHAMBER and user.is_org_admin),
         url_name="accounts:advisor_assignments",

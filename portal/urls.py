@@ -24,6 +24,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("training/", include("training.urls")),
     path("companies/", include("companies.urls")),
+    path("matching/", include("matching.urls")),
     path("admin/", admin.site.urls),
 ]
 

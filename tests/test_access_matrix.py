@@ -537,6 +537,10 @@ CASES = [
         note="signed in: allauth sends the user home",
     ),
     Case("companies:paperwork", signed_in(403, chamber=200, iom=200)),
+    # Matching: companies (verified or not: the page says what verification brings), their
+    # advisors and IOM search; the score's rule is for everyone signed in.
+    Case("matching:search", signed_in(403, company=200, chamber=200, iom=200)),
+    Case("matching:score_help", signed_in(200)),
     Case(
         "companies:detail",
         signed_in(403, company=200, chamber=200, iom=200),

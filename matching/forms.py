@@ -1,0 +1,100 @@
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from candidates.forms import DateInput
+from candidates.selectors import occupations
+from thamm.models import Scheme
+from thamm.scheme import current_scheme, destination_region_choices
+from training.models import Course
+from training.selectors import all_courses
+
+from .selectors import SearchFilters
+
+PAGE_SIZES = (10, 25, 50, 100)
+SORTS = (("score", _("Match score")), ("certified", _("Certification date, newest first")))
+
+
+class SearchForm(forms.Form):
+    """A company's search for candidates: a vacancy to rank them for, and filters."""
+
+    vacancy = forms.ModelChoiceField(
+        label=_("Rank for the vacancy"), queryset=None, required=False, empty_label=_("None")
+    )
+    module = forms.TypedChoiceField(
+        label=_("Module passed"), coerce=int, required=False, empty_value=None
+    )
+    min_score = forms.IntegerField(
+        label=_("with a score of at least"),
+        required=False,
+        validators=[
+            MinValueValidator(0, _("Enter a score from 0 to 100.")),
+            MaxValueValidator(100, _("Enter a score from 0 to 100.")),
+        ],
+    )
+    italian = forms.ChoiceField(
+        label=_("Italian at least"),
+        required=False,
+        choices=[("", _("Any level"))] + list(Scheme.CEFR.choices),
+    )
+    occupation = forms.TypedChoiceField(
+        label=_("Has worked as"), coerce=int, required=False, empty_value=None
+    )
+    experience = forms.IntegerField(
+        label=_("Years of experience, at least"),
+        required=False,
+        validators=[
+            MinValueValidator(0, _("Enter a number of years from 0 to 50.")),
+            MaxValueValidator(50, _("Enter a number of years from 0 to 50.")),
+        ],
+    )
+    region = forms.ChoiceField(label=_("Would like to work in"), required=False)
+    available_by = forms.DateField(label=_("Free to start by"), required=False, widget=DateInput())
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+    show_not_eligible = forms.BooleanField(
+        label=_("Also show candidates who miss a required module or the Italian level"),
+        required=False,
+    )
+    per_page = forms.TypedChoiceField(
+        label=_("Per page"),
+        coerce=int,
+        required=False,
+        empty_value=PAGE_SIZES[0],
+        choices=[(n, str(n)) for n in PAGE_SIZES],
+    )
+
+    def __init__(self, *args, vacancies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].queryset = vacancies
+        self.fields["vacancy"].label_from_instance = lambda v: f"{v.title} — {v.company}"
+        technical = [c for c in all_courses() if c.kind == Course.Kind.TECHNICAL]
+        self.fields["module"].choices = [("", _("Any"))] + [
+            (c.pk, c.display_title) for c in technical
+        ]
+        self.fields["occupation"].choices = [("", _("Any"))] + [
+            (o.pk, str(o)) for o in sorted(occupations().values(), key=lambda o: o.isco_code)
+        ]
+        self.fields["region"].choices = [("", _("Any region"))] + destination_region_choices(
+            current_scheme()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min_score") is not None and not data.get("module"):
+            self.add_error("module", _("Choose the module the minimum score is for."))
+        if data.get("sort") == "score" and not data.get("vacancy"):
+            data["sort"] = ""  # no vacancy to score against: by certification
+        return data
+
+    def filters(self) -> SearchFilters:
+        data = self.cleaned_data
+        return SearchFilters(
+            module=data.get("module"),
+            min_score=data.get("min_score"),
+            italian=data.get("italian") or "",
+            occupation=data.get("occupation"),
+            experience=data.get("experience"),
+            region=data.get("region") or "",
+            available_by=data.get("available_by"),
+            show_not_eligible=bool(data.get("show_not_eligible")),
+        )

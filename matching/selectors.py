@@ -1,0 +1,258 @@
+"""Reads for the selection of workers, scoped to the acting user (DESIGN.md §3):
+
+- companies browse candidates once verified, for their own vacancies; a chamber advisor for the
+  verified companies assigned to them; IOM all of it;
+- the candidates they find are available (certified, and agreed to be shown to companies);
+- a company sees a candidate pseudonymised (`Card`: a code, never a name, a document number, a
+  contact, a birth date or anything staff typed) until the candidate agrees to meet it; IOM sees
+  names, and each list of them it opens is audited.
+"""
+
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from candidates.models import PROFILES, Candidate
+from candidates.selectors import occupations
+from companies.models import Company, Vacancy
+from companies.selectors import company_list, vacancy_list
+from thamm.audit import audit
+from training.models import CEFR_ORDER, Course, Result
+from training.selectors import all_courses
+
+from .scoring import Explanation, Requirements, explain, scored
+
+# The ranked candidates a search pages through; past them the page asks for narrower filters.
+SEARCH_CAP = 1000
+RANKING_TIMEOUT = 3600  # seconds; any change of a candidate, result or vacancy ranks again
+BROWSING_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
+
+
+def browsing_companies(*, user: User) -> QuerySet[Company]:
+    """The verified companies the user browses candidates for (IOM: all of them)."""
+    if user.role not in BROWSING_ROLES:
+        return Company.objects.none()
+    return company_list(user=user).filter(status=Company.Status.VERIFIED)
+
+
+def may_browse(*, user: User) -> bool:
+    """Whether the user may see candidates at all: IOM, or someone acting for a verified company."""
+    return user.role == Role.IOM or browsing_companies(user=user).exists()
+
+
+def ranking_vacancies(*, user: User) -> QuerySet[Vacancy]:
+    """The open vacancies (draft or published) of the verified companies the user acts for: the
+    ones candidates can be ranked against."""
+    if user.role not in BROWSING_ROLES:
+        return Vacancy.objects.none()
+    return (
+        vacancy_list(user=user)
+        .filter(
+            status__in=[Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED],
+            company__status=Company.Status.VERIFIED,
+        )
+        .order_by("company__legal_name", "title", "pk")
+    )
+
+
+def searchable_candidates() -> QuerySet[Candidate]:
+    """The candidates companies may find: available (certified, and agreed to be shown)."""
+    return Candidate.objects.filter(status=Candidate.Status.AVAILABLE, profile_shared=True)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a search asks (the search form's cleaned data, or a saved search's)."""
+
+    module: int | None = None  # a technical course's id: passed
+    min_score: int | None = None  # ... with at least this score
+    italian: str = ""  # at least this CEFR level
+    occupation: int | None = None  # an occupation's id: among the previous ones
+    experience: int | None = None  # at least this many years
+    region: str = ""  # among the preferred regions
+    available_by: datetime.date | None = None  # free to start by then (or no date given)
+    show_not_eligible: bool = False
+
+    def key(self) -> str:
+        data = {k: str(v) for k, v in self.__dict__.items() if v not in (None, "", False)}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _filtered(candidates: QuerySet[Candidate], filters: SearchFilters) -> QuerySet[Candidate]:
+    results = Result.objects.filter(candidate_id=OuterRef("pk"))
+    if filters.module:
+        passed = results.filter(course_id=filters.module, passed=True)
+        if filters.min_score is not None:
+            passed = passed.filter(score__gte=filters.min_score)
+        candidates = candidates.filter(Exists(passed))
+    if filters.italian:
+        levels = CEFR_ORDER[CEFR_ORDER.index(filters.italian) :]
+        language = [c.pk for c in all_courses() if c.kind == Course.Kind.LANGUAGE]
+        candidates = candidates.filter(
+            Exists(results.filter(course_id__in=language, cefr_level__in=levels))
+        )
+    if filters.occupation:
+        through = Candidate.previous_occupations.through.objects
+        candidates = candidates.filter(
+            Exists(through.filter(candidate_id=OuterRef("pk"), occupation_id=filters.occupation))
+        )
+    if filters.experience:
+        candidates = candidates.filter(years_experience__gte=filters.experience)
+    if filters.region:
+        candidates = candidates.filter(preferred_regions__icontains=f'"{filters.region}"')
+    if filters.available_by:
+        candidates = candidates.filter(
+            Q(earliest_start__isnull=True) | Q(earliest_start__lte=filters.available_by)
+        )
+    return candidates
+
+
+def requirements(vacancy: Vacancy) -> Requirements:
+    """What the score reads of `vacancy` (one query: its required modules)."""
+    required = vacancy.required_modules.through.objects.filter(vacancy_id=vacancy.pk)
+    return Requirements.of(vacancy, required.values_list("course_id", flat=True))
+
+
+@dataclass
+class Ranking:
+    ids: list[int]  # the candidates in rank order, at most SEARCH_CAP + 1
+    needs: Requirements | None = None
+
+    @property
+    def more(self) -> bool:
+        return len(self.ids) > SEARCH_CAP
+
+
+def candidate_ranking(
+    *, user: User, filters: SearchFilters, vacancy: Vacancy | None = None
+) -> Ranking:
+    """The candidates a search finds, best first: by match score against `vacancy` (eligible ones
+    first, then by certification, newest first), or without a vacancy by certification.
+
+    The database ranks and cuts at SEARCH_CAP + 1; the ids are cached under the candidates'
+    profile version, the vacancy's last change and the filters, so paging and coming back cost
+    one cache read. `vacancy` must come from `ranking_vacancies(user=...)`."""
+    if not may_browse(user=user):
+        return Ranking([])
+    needs = requirements(vacancy) if vacancy is not None else None
+    scope = f"{vacancy.pk}:{vacancy.updated_at.timestamp()}" if vacancy else "-"
+    key = f"matching:ranking:{PROFILES.current()}:{scope}:{filters.key()}"
+    ids = cache.get(key)
+    if ids is None:
+        candidates = _filtered(searchable_candidates(), filters)
+        if needs is None:
+            ranked = candidates.order_by("-certified_at", "-pk")
+        else:
+            ranked = scored(candidates, needs)
+            if not filters.show_not_eligible:
+                ranked = ranked.filter(eligible=True)
+            ranked = ranked.order_by("-eligible", "-score", "-certified_at", "-pk")
+        ids = list(ranked.values_list("pk", flat=True)[: SEARCH_CAP + 1])
+        cache.set(key, ids, RANKING_TIMEOUT)
+    return Ranking(ids, needs)
+
+
+AGE_BANDS = ((25, "18–24"), (30, "25–29"), (35, "30–34"), (40, "35–39"), (45, "40–44"))
+
+
+def age_band(born: datetime.date, today: datetime.date) -> str:
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return next((band for limit, band in AGE_BANDS if age < limit), "45+")
+
+
+@dataclass
+class Card:
+    """What a search shows of one candidate: nothing that names or reaches them, unless the
+    viewer is IOM (`name`, `reference`, `pk`)."""
+
+    code: str
+    age_band: str
+    centre_city: str
+    italian: str
+    years_experience: int
+    occupations: list
+    regions: list[str]
+    earliest_start: datetime.date | None
+    certified_on: datetime.date | None
+    modules: list[tuple[str, object, bool]] = field(default_factory=list)
+    explanation: Explanation | None = None
+    name: str = ""
+    reference: str = ""
+    pk: int | None = None
+
+
+# What a card reads of a candidate: never a name, a number, a contact or text staff typed.
+CARD_COLUMNS = (
+    "code",
+    "date_of_birth",
+    "training_centre__city",
+    "years_experience",
+    "preferred_regions",
+    "earliest_start",
+    "certified_at",
+)
+
+
+def candidate_cards(*, user: User, ranking: Ranking, ids: list[int]) -> list[Card]:
+    """The cards of `ids` (a page of `ranking`), in their order: three queries whatever their
+    number (the candidates, with their score; their results; their occupations)."""
+    if not ids:
+        return []
+    identity = user.role == Role.IOM
+    columns = (*CARD_COLUMNS, "first_name", "last_name", "reference") if identity else CARD_COLUMNS
+    rows = searchable_candidates().filter(pk__in=ids).select_related("training_centre")
+    rows = rows.only(*columns)
+    if ranking.needs is not None:
+        rows = scored(rows, ranking.needs)
+    by_id = {row.pk: row for row in rows}
+    results = defaultdict(list)
+    for result in Result.objects.filter(candidate_id__in=ids).order_by():
+        results[result.candidate_id].append(result)
+    jobs = defaultdict(list)
+    known = occupations()
+    through = Candidate.previous_occupations.through.objects.filter(candidate_id__in=ids)
+    for candidate_id, occupation_id in through.values_list("candidate_id", "occupation_id"):
+        jobs[candidate_id].append(known[occupation_id])
+    courses = all_courses()
+    today = timezone.localdate()
+    cards = []
+    for pk in ids:
+        row = by_id.get(pk)
+        if row is None:  # no longer available since the ranking was cached
+            continue
+        mine = {r.course_id: r for r in results[pk]}
+        italian = max(
+            (r.cefr_level for r in results[pk] if r.cefr_level), key=CEFR_ORDER.index, default=""
+        )
+        cards.append(
+            Card(
+                code=row.code,
+                age_band=age_band(row.date_of_birth, today),
+                centre_city=row.training_centre.city,
+                italian=italian,
+                years_experience=row.years_experience,
+                occupations=sorted(jobs[pk], key=lambda o: o.isco_code),
+                regions=row.preferred_regions,
+                earliest_start=row.earliest_start,
+                certified_on=timezone.localdate(row.certified_at) if row.certified_at else None,
+                modules=[
+                    (c.display_title, mine[c.pk].score, mine[c.pk].passed)
+                    for c in courses
+                    if c.kind == Course.Kind.TECHNICAL and c.pk in mine
+                ],
+                explanation=(explain(row, ranking.needs, results[pk]) if ranking.needs else None),
+                name=f"{row.last_name} {row.first_name}" if identity else "",
+                reference=row.reference if identity else "",
+                pk=pk if identity else None,
+            )
+        )
+    if identity:
+        audit(actor=user, action="candidate.search_view", detail={"candidates": ids})
+    return cards
