@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -160,6 +162,11 @@ class Organisation(TimeStampedModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(
         _("country"), max_length=2, blank=True, help_text=_("Two-letter ISO 3166-1 code")
+    )
+    # The organisation as a grantee of django-guardian object permissions (a company allowed to
+    # see a candidate's identity): its members are in it (accounts.services.organisation_group).
+    group = models.OneToOneField(
+        "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL
     )
 
     class Meta:
@@ -319,3 +326,21 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         pass
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="accounts_membership_group_saved")
+def _membership_saved(sender, instance: Membership, **kwargs) -> None:
+    """A member is in their organisation's group (when it has one), and in no other's."""
+    user = instance.user
+    groups = Organisation.objects.exclude(group=None).values("group_id")
+    user.groups.remove(
+        *user.groups.filter(pk__in=groups).exclude(pk=instance.organisation.group_id)
+    )
+    if instance.organisation.group_id:
+        user.groups.add(instance.organisation.group_id)
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="accounts_membership_group_deleted")
+def _membership_deleted(sender, instance: Membership, **kwargs) -> None:
+    group_id = Organisation.objects.filter(pk=instance.organisation_id).values("group_id")
+    instance.user.groups.remove(*instance.user.groups.filter(pk__in=group_id))

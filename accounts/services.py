@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -312,3 +313,20 @@ def iom_admin_create(*, email: str, full_name: str, organisation_name: str) -> U
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True})
     audit(actor=None, action="iom_admin.create", target=user)
     return user
+
+
+def organisation_group(organisation: Organisation) -> Group:
+    """The organisation's group, made the first time it is asked for (with its members in it):
+    what django-guardian grants an organisation (a company allowed to see a candidate's
+    identity) are given to. Members join and leave it with their membership."""
+    if organisation.group_id:
+        return organisation.group
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if locked.group_id is None:
+            locked.group = Group.objects.create(name=f"organisation-{locked.pk}")
+            locked.save(update_fields=["group"])
+            for membership in locked.memberships.select_related("user"):
+                membership.user.groups.add(locked.group)
+    organisation.group = locked.group
+    return locked.group

@@ -8,6 +8,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
 
 from thamm.models import TenantOwned, TimeStampedModel, VersionedText
 from thamm.occupations import OCCUPATIONS, occupation_label
@@ -207,6 +208,10 @@ class Candidate(TenantOwned, TimeStampedModel):
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
         ordering = ["last_name", "first_name", "id"]
+        permissions = [
+            # Granted to a company's group when the candidate agrees to meet it (matching).
+            ("view_identity", _("Can see the candidate's name and contacts")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["passport_number"],
@@ -408,6 +413,17 @@ class CandidateDocument(TenantOwned, TimeStampedModel):
     @property
     def extension(self) -> str:
         return DOCUMENT_TYPES.get(self.content_type, "bin")
+
+
+class CandidateGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian grants on candidates, with a real foreign key (fast joins). The one grant:
+    `view_identity`, to the group of a company the candidate agreed to meet."""
+
+    content_object = models.ForeignKey(Candidate, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("candidate grant")
+        verbose_name_plural = _("candidate grants")
 
 
 # The home pages' candidates-by-stage counts are cached (candidates.selectors) under a version that

@@ -98,3 +98,34 @@ class SearchForm(forms.Form):
             available_by=data.get("available_by"),
             show_not_eligible=bool(data.get("show_not_eligible")),
         )
+
+
+class ShortlistForm(forms.Form):
+    """A request to meet, from the search page: the vacancy, the candidate's code, a note."""
+
+    vacancy = forms.ModelChoiceField(queryset=None)
+    code = forms.CharField(max_length=12)
+    note = forms.CharField(
+        label=_("Note for your records (the candidate does not see it)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, vacancies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].queryset = vacancies
+
+
+class CompanyMoveForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=[("reject", ""), ("withdraw", "")])
+    note = forms.CharField(
+        label=_("Note for your records (the candidate does not see it)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("agree", ""), ("decline", ""), ("withdraw", "")])

@@ -16,17 +16,21 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from candidates.models import PROFILES, Candidate
+from candidates.models import PROFILES, Candidate, CandidateGroupObjectPermission
 from candidates.selectors import occupations
 from companies.models import Company, Vacancy
 from companies.selectors import company_list, vacancy_list
 from thamm.audit import audit
+from thamm.scoping import get_visible_or_404, owned
+from thamm.stages import labelled_history
 from training.models import CEFR_ORDER, Course, Result
 from training.selectors import all_courses
 
+from .models import Application
 from .scoring import Explanation, Requirements, explain, scored
 
 # The ranked candidates a search pages through; past them the page asks for narrower filters.
@@ -186,6 +190,7 @@ class Card:
     name: str = ""
     reference: str = ""
     pk: int | None = None
+    asked: str = ""  # the stage of the viewer's application for the ranked vacancy, if any
 
 
 # What a card reads of a candidate: never a name, a number, a contact or text staff typed.
@@ -200,14 +205,18 @@ CARD_COLUMNS = (
 )
 
 
-def candidate_cards(*, user: User, ranking: Ranking, ids: list[int]) -> list[Card]:
+def candidate_cards(
+    *, user: User, ranking: Ranking, ids: list[int], among: QuerySet | None = None
+) -> list[Card]:
     """The cards of `ids` (a page of `ranking`), in their order: three queries whatever their
-    number (the candidates, with their score; their results; their occupations)."""
+    number (the candidates, with their score; their results; their occupations). `among`: the
+    candidates they are taken from (the searchable ones, unless the caller checked others)."""
     if not ids:
         return []
     identity = user.role == Role.IOM
     columns = (*CARD_COLUMNS, "first_name", "last_name", "reference") if identity else CARD_COLUMNS
-    rows = searchable_candidates().filter(pk__in=ids).select_related("training_centre")
+    among = searchable_candidates() if among is None else among
+    rows = among.filter(pk__in=ids).select_related("training_centre")
     rows = rows.only(*columns)
     if ranking.needs is not None:
         rows = scored(rows, ranking.needs)
@@ -256,3 +265,83 @@ def candidate_cards(*, user: User, ranking: Ranking, ids: list[int]) -> list[Car
     if identity:
         audit(actor=user, action="candidate.search_view", detail={"candidates": ids})
     return cards
+
+
+def candidate_by_code(*, user: User, code: str) -> Candidate:
+    """The candidate a company names by their code (404 for no such code, or for a user who
+    browses no candidates); whether they may still be asked is the service's to say."""
+    if not may_browse(user=user):
+        raise Http404
+    return get_visible_or_404(Candidate.objects.all(), code=code.strip().upper())
+
+
+def asked_for(*, vacancy: Vacancy, candidate_ids: list[int]) -> dict[str, str]:
+    """The stage of each of these candidates' application for `vacancy`, if any, by their
+    code."""
+    rows = Application.objects.filter(vacancy=vacancy, candidate_id__in=candidate_ids)
+    return dict(rows.values_list("candidate__code", "status"))
+
+
+def application_list(*, user: User) -> QuerySet[Application]:
+    """Applications a user may see: a company its own, an advisor those of the companies
+    assigned to them, IOM all; a training centre its candidates'; a candidate their own."""
+    qs = Application.objects.select_related("vacancy", "company", "candidate")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in (Role.COMPANY, Role.IOM):
+        return owned(qs, user=user)
+    if user.role == Role.CHAMBER:
+        return qs.filter(company__in=company_list(user=user))
+    if user.role == Role.CENTRE:  # across tenants: the centre's own candidates
+        return qs.filter(candidate__training_centre_id=user.membership.organisation_id)
+    if user.role == Role.CANDIDATE:
+        return qs.filter(candidate__user=user)
+    return qs.none()
+
+
+def application_get(*, user: User, pk: int) -> Application:
+    application = get_visible_or_404(application_list(user=user), pk=pk)
+    application._visible_to = user.pk
+    return application
+
+
+def identity_visible(*, user: User, candidate: Candidate) -> bool:
+    """Whether the user may see who the candidate is: IOM; the candidate's own centre; a company
+    the candidate agreed to meet (its users, and its assigned advisors) through its grant."""
+    if user.role == Role.IOM:
+        return True
+    if user.role == Role.CENTRE:
+        return candidate.training_centre_id == user.membership.organisation_id
+    if user.role not in (Role.COMPANY, Role.CHAMBER):
+        return False
+    groups = company_list(user=user).exclude(organisation__group=None)
+    return CandidateGroupObjectPermission.objects.filter(
+        content_object_id=candidate.pk,
+        permission__codename="view_identity",
+        group_id__in=groups.values("organisation__group_id"),
+    ).exists()
+
+
+def application_history(*, user: User, application: Application) -> list:
+    """The application's moves, oldest first; the company's notes only for the company's side
+    and IOM (the candidate and their centre see the stages)."""
+    if getattr(application, "_visible_to", None) != user.pk:
+        application_get(user=user, pk=application.pk)
+    history = labelled_history(obj=application, choices=Application.Stage)
+    if user.role in (Role.CANDIDATE, Role.CENTRE):
+        for change in history:
+            change.note, change.by = "", None
+    return history
+
+
+def application_card(*, user: User, application: Application) -> Card | None:
+    """The card of an application's candidate, scored against its vacancy (the application
+    was checked visible by `application_get`)."""
+    if getattr(application, "_visible_to", None) != user.pk:
+        application = application_get(user=user, pk=application.pk)
+    pk = application.candidate_id
+    ranking = Ranking([pk], requirements(application.vacancy))
+    cards = candidate_cards(
+        user=user, ranking=ranking, ids=[pk], among=Candidate.objects.filter(pk=pk)
+    )
+    return cards[0] if cards else None

@@ -1,21 +1,46 @@
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from thamm.pagination import CappedPaginator
+from thamm.audit import audit
+from thamm.forms import run_action
+from thamm.pagination import CappedPaginator, paginate
+from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 
-from .forms import PAGE_SIZES, SearchForm
+from .forms import PAGE_SIZES, AnswerForm, CompanyMoveForm, SearchForm, ShortlistForm
+from .models import Application
 from .scoring import EXPERIENCE, ITALIAN, MODULES, OCCUPATION, REGION, START
 from .selectors import (
     BROWSING_ROLES,
     SEARCH_CAP,
+    application_card,
+    application_get,
+    application_history,
+    application_list,
+    asked_for,
+    candidate_by_code,
     candidate_cards,
     candidate_ranking,
+    identity_visible,
     may_browse,
     ranking_vacancies,
 )
+from .services import (
+    COMPANY_MOVES,
+    application_answer,
+    application_candidate_withdraw,
+    application_company_move,
+    application_shortlist,
+)
+
+# Who acts for a company on its applications; who reads them besides (a centre: its candidates').
+COMPANY_SIDE = (Role.COMPANY, Role.CHAMBER, Role.IOM)
 
 
 @role_required(*BROWSING_ROLES)
@@ -36,13 +61,17 @@ def search_view(request: HttpRequest) -> HttpResponse:
     cards, page, vacancy, ranking = [], None, None, None
     if form.is_valid():
         vacancy = form.cleaned_data["vacancy"]
-        if form.cleaned_data["sort"] == "certified":
-            vacancy = None
-        ranking = candidate_ranking(user=user, filters=form.filters(), vacancy=vacancy)
+        ranked_for = None if form.cleaned_data["sort"] == "certified" else vacancy
+        ranking = candidate_ranking(user=user, filters=form.filters(), vacancy=ranked_for)
         per_page = form.cleaned_data["per_page"] or PAGE_SIZES[0]
         paginator = CappedPaginator(ranking.ids, per_page, cap=SEARCH_CAP, counted=len(ranking.ids))
         page = paginator.get_page(request.GET.get("page"))
-        cards = candidate_cards(user=user, ranking=ranking, ids=list(page.object_list))
+        ids = list(page.object_list)
+        cards = candidate_cards(user=user, ranking=ranking, ids=ids)
+        if vacancy is not None:
+            asked = asked_for(vacancy=vacancy, candidate_ids=ids)
+            for card in cards:
+                card.asked = asked.get(card.code, "")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -56,8 +85,167 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "vacancy": vacancy,
             "more": ranking is not None and ranking.more,
             "identity": user.role == Role.IOM,
+            "may_ask": vacancy is not None and user.role in (Role.COMPANY, Role.CHAMBER),
         },
     )
+
+
+@role_required(Role.COMPANY, Role.CHAMBER)
+@require_POST
+def shortlist_view(request: HttpRequest) -> HttpResponse:
+    """Ask a candidate (named by their code) to meet the company for one of its vacancies."""
+    form = ShortlistForm(request.POST, vacancies=ranking_vacancies(user=request.user))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your open vacancies."))
+        return redirect(back or "matching:search")
+    candidate = candidate_by_code(user=request.user, code=form.cleaned_data["code"])
+    run_action(
+        request,
+        application_shortlist,
+        vacancy=form.cleaned_data["vacancy"],
+        candidate=candidate,
+        by=request.user,
+        note=form.cleaned_data["note"],
+        success=_(
+            "%(code)s has been asked whether they agree to meet you; you will be told of "
+            "their answer."
+        )
+        % {"code": candidate.code},
+    )
+    return redirect(back or "matching:search")
+
+
+@role_required(*COMPANY_SIDE, Role.CENTRE)
+def application_list_view(request: HttpRequest) -> HttpResponse:
+    """A company's applications (an advisor's companies', IOM's all, a centre's candidates'),
+    newest change first, by stage."""
+    status = request.GET.get("status", "")
+    rows = application_list(user=request.user)
+    if status in Application.Stage.values:
+        rows = rows.filter(status=status)
+    else:
+        status = ""
+    names = request.user.role in (Role.CENTRE, Role.IOM)
+    paged = paginate(request, rows.order_by("-status_changed_at", "-pk"))
+    label_rows(paged["page"], field="status", choices=Application.Stage, attr="stage_label")
+    link_rows(paged["page"], url_name="matching:application")
+    return render(
+        request,
+        "matching/application_list.html",
+        {**paged, "status": status, "statuses": Application.Stage.choices, "names": names},
+    )
+
+
+@role_required(*COMPANY_SIDE, Role.CENTRE)
+def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    application = application_get(user=user, pk=pk)
+    candidate = application.candidate
+    identity = identity_visible(user=user, candidate=candidate)
+    if identity and user.role in (Role.COMPANY, Role.CHAMBER):
+        audit(actor=user, action="candidate.identity_view", target=candidate)
+    card = application_card(user=user, application=application)
+    company_side = user.role in COMPANY_SIDE
+    return render(
+        request,
+        "matching/application_detail.html",
+        {
+            "application": application,
+            "card": card,
+            "identity": identity,
+            "company_side": company_side,
+            "history": application_history(user=user, application=application),
+            "moves": COMPANY_MOVES.moves_for(application, user) if company_side else {},
+            "move_form": CompanyMoveForm(),
+        },
+    )
+
+
+@role_required(*COMPANY_SIDE)
+@require_POST
+def application_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get(user=request.user, pk=pk)
+    form = CompanyMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the note: it is too long."))
+        return redirect(application)
+    run_action(
+        request,
+        application_company_move,
+        application=application,
+        move=form.cleaned_data["action"],
+        by=request.user,
+        note=form.cleaned_data["note"],
+        success=_("Saved. The candidate has been told."),
+    )
+    return redirect(application)
+
+
+@role_required(Role.CANDIDATE)
+def my_applications_view(request: HttpRequest) -> HttpResponse:
+    """The companies that asked the candidate to meet them, and where each stands."""
+    rows = list(application_list(user=request.user).order_by("-status_changed_at", "-pk"))
+    label_rows(rows, field="status", choices=Application.Stage, attr="stage_label")
+    link_rows(rows, url_name="matching:my_application")
+    return render(request, "matching/my_applications.html", {"applications": rows})
+
+
+@role_required(Role.CANDIDATE)
+def my_application_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "matching/my_application.html",
+        {
+            "application": application,
+            "vacancy": application.vacancy,
+            "unit": application.vacancy.unit,
+            "history": application_history(user=request.user, application=application),
+            "waiting": application.status == Application.Stage.SHORTLISTED,
+            "may_withdraw": application.status in CANDIDATE_WITHDRAWABLE,
+        },
+    )
+
+
+CANDIDATE_WITHDRAWABLE = (
+    Application.Stage.AGREED,
+    Application.Stage.INTERVIEW_PROPOSED,
+    Application.Stage.INTERVIEW_SCHEDULED,
+    Application.Stage.INTERVIEWED,
+)
+
+
+@role_required(Role.CANDIDATE)
+@require_POST
+def my_application_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get(user=request.user, pk=pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an answer."))
+    elif form.cleaned_data["answer"] == "withdraw":
+        run_action(
+            request,
+            application_candidate_withdraw,
+            application=application,
+            by=request.user,
+            success=_("Done: the company has been told that you do not wish to go on."),
+        )
+    else:
+        agree = form.cleaned_data["answer"] == "agree"
+        run_action(
+            request,
+            application_answer,
+            application=application,
+            agree=agree,
+            by=request.user,
+            success=_("Thank you: the company now knows your name and can propose an interview.")
+            if agree
+            else _("Thank you: the company has been told, without any reason."),
+        )
+    return redirect("matching:my_application", pk=application.pk)
 
 
 @role_required(Role.CANDIDATE, Role.CENTRE, Role.COMPANY, Role.CHAMBER, Role.IOM)

@@ -45,6 +45,12 @@ ENTRIES = (
         url_name="matching:search",
     ),
     Entry(
+        _("Applications"),
+        _roles(Role.COMPANY, Role.CHAMBER, Role.IOM, Role.CENTRE),
+        url_name="matching:applications",
+    ),
+    Entry(_("Job opportunities"), _roles(Role.CANDIDATE), url_name="matching:my_applications"),
+    Entry(
         _("Chamber advisors"),
         lambda user: user.is_iom or (user.role == Role.CHAMBER and user.is_org_admin),
         url_name="accounts:advisor_assignments",

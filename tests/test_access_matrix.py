@@ -177,6 +177,29 @@ def _vacancy_b(w):
     return {"pk": _vacancy(w.company_b_profile).pk}
 
 
+def _application(company, candidate, status="shortlisted"):
+    from matching.models import Application
+
+    vacancy = _vacancy(company)
+    return Application.objects.create(
+        company=company, vacancy=vacancy, candidate=candidate, status=status
+    )
+
+
+def _application_a(w):
+    """Company A's application with centre A's candidate (the candidate login's record)."""
+    return {"pk": _application(w.company_a_profile, w.candidate_a).pk}
+
+
+def _application_b(w):
+    """Company B's application with centre B's candidate."""
+    return {"pk": _application(w.company_b_profile, w.candidate_b).pk}
+
+
+def _shortlist_data(w):
+    return {"vacancy": _vacancy(w.company_a_profile).pk, "code": w.candidate_a.code}
+
+
 CASES = [
     # --- the portal's own pages ------------------------------------------------------------
     Case("home", every(200)),
@@ -541,6 +564,77 @@ CASES = [
     # advisors and IOM search; the score's rule is for everyone signed in.
     Case("matching:search", signed_in(403, company=200, chamber=200, iom=200)),
     Case("matching:score_help", signed_in(200)),
+    # Asking a candidate to meet: the company's side (the service refuses what it must; the
+    # answer is a redirect back to the search either way).
+    Case(
+        "matching:shortlist",
+        signed_in(403, company=to("/matching/candidates/"), chamber=to("/matching/candidates/")),
+        method="post",
+        data=_shortlist_data,
+    ),
+    Case("matching:applications", signed_in(403, company=200, chamber=200, iom=200, centre=200)),
+    Case(
+        "matching:application",
+        signed_in(403, company=200, chamber=200, iom=200, centre=200),
+        kwargs=_application_a,
+        id="an application of company A (centre A's candidate)",
+    ),
+    Case(
+        "matching:application",
+        signed_in(403, company=404, chamber=404, iom=200, centre=404),
+        kwargs=_application_b,
+        id="an application of company B (centre B's candidate)",
+    ),
+    Case(
+        "matching:application_move",
+        signed_in(
+            403,
+            company=to_page("matching:application"),
+            chamber=to_page("matching:application"),
+            iom=to_page("matching:application"),
+        ),
+        kwargs=_application_a,
+        method="post",
+        data=lambda w: {"action": "withdraw"},
+        id="a move on company A's application",
+    ),
+    Case(
+        "matching:application_move",
+        signed_in(403, company=404, chamber=404, iom=to_page("matching:application")),
+        kwargs=_application_b,
+        method="post",
+        data=lambda w: {"action": "withdraw"},
+        id="a move on company B's application",
+    ),
+    Case("matching:my_applications", signed_in(403, candidate=200)),
+    Case(
+        "matching:my_application",
+        signed_in(403, candidate=200),
+        kwargs=_application_a,
+        id="the candidate's own application",
+    ),
+    Case(
+        "matching:my_application",
+        signed_in(403, candidate=404),
+        kwargs=_application_b,
+        id="another candidate's application",
+    ),
+    Case(
+        "matching:my_application_answer",
+        signed_in(403, candidate=to_page("matching:my_application")),
+        kwargs=_application_a,
+        method="post",
+        data=lambda w: {"answer": "decline"},
+        id="an answer to the candidate's own application",
+    ),
+    Case(
+        "matching:my_application_answer",
+        signed_in(403, candidate=404),
+        kwargs=_application_b,
+        method="post",
+        data=lambda w: {"answer": "decline"},
+        id="an answer to another candidate's application",
+    ),
     Case(
         "companies:detail",
         signed_in(403, company=200, chamber=200, iom=200),

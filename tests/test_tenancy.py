@@ -137,6 +137,7 @@ NOT_TENANT_DATA = {
     "companies.ChamberProvince": "reference data: the provinces of each chamber's area",
     "accounts.OrganisationUserObjectPermission": "grants between tenants (accounts.selectors)",
     "accounts.OrganisationGroupObjectPermission": "guardian's group grants: not used",
+    "candidates.CandidateGroupObjectPermission": "grants between tenants (matching.selectors)",
 }
 
 

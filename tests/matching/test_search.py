@@ -99,7 +99,7 @@ def test_candidates_come_best_first_and_the_page_explains_each_score(world, comp
     best = response.context["cards"][0].explanation
     assert best.score == sum(line.points for line in best.lines)
     html = response.content.decode()
-    assert f"Why this score for {high.code}" in html and "Required modules" in html
+    assert f"Why {best.score}/100 for {high.code}" in html and "Required modules" in html
 
 
 def test_the_first_vacancy_is_the_default_ranking(world, company, vacancy):
@@ -247,4 +247,4 @@ def test_the_search_runs_the_same_few_queries_whatever_the_number_of_candidates(
         with django_assert_max_num_queries(12):
             company.get(URL, dict(params, page=2))
     html = response.content.decode()
-    assert len(re.findall(r"Why this score for W-", html)) == min(120, per_page)
+    assert len(re.findall(r"Why \d+/100 for W-", html)) == min(120, per_page)
