@@ -129,3 +129,64 @@ class CompanyMoveForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("agree", ""), ("decline", ""), ("withdraw", "")])
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _time_field(label, required=False):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class InterviewForm(forms.Form):
+    """A company's interview proposal; the times are Italian time (the portal's own zone)."""
+
+    time_1 = _time_field(_("First time (Italian time)"), required=True)
+    time_2 = _time_field(_("Second time (optional)"))
+    time_3 = _time_field(_("Third time (optional)"))
+    minutes = forms.IntegerField(
+        label=_("Length (minutes)"),
+        initial=45,
+        validators=[
+            MinValueValidator(15, _("An interview lasts from 15 to 240 minutes.")),
+            MaxValueValidator(240, _("An interview lasts from 15 to 240 minutes.")),
+        ],
+    )
+    mode = forms.ChoiceField(
+        label=_("How"), choices=[("video", _("Video call")), ("place", _("In person"))]
+    )
+    video_link = forms.URLField(label=_("Video-call link"), required=False, assume_scheme="https")
+    place = forms.CharField(label=_("Place"), required=False, max_length=300)
+    guidance = forms.CharField(
+        label=_("Guidance for the candidate"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the candidate should know or prepare before the interview."),
+    )
+
+    def times(self) -> list:
+        return [
+            self.cleaned_data[f] for f in ("time_1", "time_2", "time_3") if self.cleaned_data[f]
+        ]
+
+
+class RescheduleForm(forms.Form):
+    starts_at = _time_field(_("New time (Italian time)"), required=True)
+
+
+class InterviewNoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+
+
+class ChooseTimeForm(forms.Form):
+    slot = forms.IntegerField()

@@ -1,4 +1,9 @@
+import datetime
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -111,3 +116,109 @@ class Application(TenantOwned, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STAGES
+
+
+def _uid() -> str:
+    return f"{uuid.uuid4()}@thamm-portal"
+
+
+class Interview(TenantOwned, TimeStampedModel):
+    """One round of interview times a company proposes for an application: the candidate picks
+    one (or asks for others); the company may move or cancel it and records how it went.
+
+    Times are stored in UTC; people read them in their own zone (the company Europe/Rome, the
+    candidate and their centre Africa/Casablanca). `uid` and `sequence` make the e-mailed
+    iCalendar invitation one event that later updates and cancellations replace."""
+
+    tenant_path = "application__company__organisation"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Times proposed")
+        SCHEDULED = "scheduled", _("Scheduled")
+        OTHER_TIMES = "other_times", _("Other times asked")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
+
+    class Mode(models.TextChoices):
+        VIDEO = "video", _("Video call")
+        PLACE = "place", _("In person")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="interviews"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    mode = models.CharField(_("how"), max_length=6, choices=Mode.choices)
+    video_link = models.URLField(_("video-call link"), blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"),
+        default=45,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
+    guidance = models.TextField(
+        _("guidance for the candidate"),
+        blank=True,
+        max_length=4000,
+        help_text=_("What the candidate should know or prepare before the interview."),
+    )
+    chosen = models.ForeignKey(
+        "InterviewSlot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    candidate_note = models.CharField(_("the candidate's message"), max_length=500, blank=True)
+    outcome_note = models.TextField(_("how it went (the company's note)"), blank=True)
+    uid = models.CharField(max_length=80, unique=True, default=_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["application", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(mode="video") | ~models.Q(video_link=""),
+                name="matching_interview_video_has_link",
+                violation_error_message=_("Give the video-call link."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mode="place") | ~models.Q(place=""),
+                name="matching_interview_place_given",
+                violation_error_message=_("Give the place of the interview."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"interview {self.pk} of application {self.application_id} ({self.status})"
+
+    def clean(self) -> None:
+        if self.mode == self.Mode.VIDEO and not self.video_link:
+            raise ValidationError({"video_link": _("Give the video-call link.")})
+        if self.mode == self.Mode.PLACE and not self.place.strip():
+            raise ValidationError({"place": _("Give the place of the interview.")})
+
+
+class InterviewSlot(TenantOwned, models.Model):
+    """One time a company proposes for an interview (stored in UTC)."""
+
+    tenant_path = "interview__application__company__organisation"
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts at"))
+
+    class Meta:
+        verbose_name = _("interview time")
+        verbose_name_plural = _("interview times")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.interview_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + datetime.timedelta(minutes=self.interview.duration_minutes)

@@ -30,7 +30,7 @@ from thamm.stages import labelled_history
 from training.models import CEFR_ORDER, Course, Result
 from training.selectors import all_courses
 
-from .models import Application
+from .models import Application, Interview
 from .scoring import Explanation, Requirements, explain, scored
 
 # The ranked candidates a search pages through; past them the page asks for narrower filters.
@@ -345,3 +345,27 @@ def application_card(*, user: User, application: Application) -> Card | None:
         user=user, ranking=ranking, ids=[pk], among=Candidate.objects.filter(pk=pk)
     )
     return cards[0] if cards else None
+
+
+def interview_list(*, user: User) -> QuerySet[Interview]:
+    """The interviews of the applications the user may see."""
+    return Interview.objects.filter(application__in=application_list(user=user)).select_related(
+        "chosen", "application__company", "application__candidate"
+    )
+
+
+def interview_get(*, user: User, pk: int) -> Interview:
+    return get_visible_or_404(interview_list(user=user), pk=pk)
+
+
+def current_interview(*, user: User, application: Application) -> Interview | None:
+    """The application's latest interview round, with its proposed times."""
+    if getattr(application, "_visible_to", None) != user.pk:
+        application = application_get(user=user, pk=application.pk)
+    return (
+        Interview.objects.filter(application_id=application.pk)
+        .select_related("chosen")
+        .prefetch_related("slots")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -8,13 +8,24 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from thamm.audit import audit
-from thamm.forms import run_action
+from thamm.forms import call_service, run_action
 from thamm.pagination import CappedPaginator, paginate
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 
-from .forms import PAGE_SIZES, AnswerForm, CompanyMoveForm, SearchForm, ShortlistForm
-from .models import Application
+from .calendar import interview_event
+from .forms import (
+    PAGE_SIZES,
+    AnswerForm,
+    ChooseTimeForm,
+    CompanyMoveForm,
+    InterviewForm,
+    InterviewNoteForm,
+    RescheduleForm,
+    SearchForm,
+    ShortlistForm,
+)
+from .models import Application, Interview
 from .scoring import EXPERIENCE, ITALIAN, MODULES, OCCUPATION, REGION, START
 from .selectors import (
     BROWSING_ROLES,
@@ -27,16 +38,26 @@ from .selectors import (
     candidate_by_code,
     candidate_cards,
     candidate_ranking,
+    current_interview,
     identity_visible,
+    interview_get,
     may_browse,
     ranking_vacancies,
 )
 from .services import (
     COMPANY_MOVES,
+    ITALY,
+    MOROCCO,
     application_answer,
     application_candidate_withdraw,
     application_company_move,
     application_shortlist,
+    interview_ask_other_times,
+    interview_cancel,
+    interview_choose,
+    interview_held,
+    interview_propose,
+    interview_reschedule,
 )
 
 # Who acts for a company on its applications; who reads them besides (a centre: its candidates').
@@ -139,29 +160,163 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*COMPANY_SIDE, Role.CENTRE)
-def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _application_page(request: HttpRequest, application, **forms) -> HttpResponse:
+    """The application's page: the candidate (their name and contacts once they agreed), the
+    interview, the history, and what the viewer may do now (`forms`: bound forms to show again
+    with their errors)."""
     user = request.user
-    application = application_get(user=user, pk=pk)
     candidate = application.candidate
     identity = identity_visible(user=user, candidate=candidate)
     if identity and user.role in (Role.COMPANY, Role.CHAMBER):
         audit(actor=user, action="candidate.identity_view", target=candidate)
-    card = application_card(user=user, application=application)
     company_side = user.role in COMPANY_SIDE
     return render(
         request,
         "matching/application_detail.html",
         {
             "application": application,
-            "card": card,
+            "card": application_card(user=user, application=application),
             "identity": identity,
             "company_side": company_side,
             "history": application_history(user=user, application=application),
+            "interview": current_interview(user=user, application=application),
             "moves": COMPANY_MOVES.moves_for(application, user) if company_side else {},
             "move_form": CompanyMoveForm(),
+            "interview_form": forms.get("interview_form") or InterviewForm(),
+            "reschedule_form": forms.get("reschedule_form") or RescheduleForm(),
+            "zone": MOROCCO if user.role == Role.CENTRE else ITALY,
         },
     )
+
+
+@role_required(*COMPANY_SIDE, Role.CENTRE)
+def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _application_page(request, application_get(user=request.user, pk=pk))
+
+
+@role_required(*COMPANY_SIDE)
+@require_POST
+def interview_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get(user=request.user, pk=pk)
+    form = InterviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        interview = call_service(
+            form,
+            interview_propose,
+            application=application,
+            times=form.times(),
+            mode=data["mode"],
+            video_link=data["video_link"],
+            place=data["place"],
+            minutes=data["minutes"],
+            guidance=data["guidance"],
+            by=request.user,
+        )
+        if interview is not None:
+            messages.success(request, _("The times have been sent to the candidate."))
+            return redirect(application)
+    return _application_page(request, application, interview_form=form)
+
+
+@role_required(*COMPANY_SIDE)
+@require_POST
+def interview_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = interview_get(user=request.user, pk=pk)
+    application = application_get(user=request.user, pk=interview.application_id)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        moved = call_service(
+            form,
+            interview_reschedule,
+            interview=interview,
+            starts_at=form.cleaned_data["starts_at"],
+            by=request.user,
+        )
+        if moved is not None:
+            messages.success(request, _("The interview has moved; the candidate has been told."))
+            return redirect(application)
+    return _application_page(request, application, reschedule_form=form)
+
+
+@role_required(*COMPANY_SIDE)
+@require_POST
+def interview_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = interview_get(user=request.user, pk=pk)
+    form = InterviewNoteForm(request.POST)
+    run_action(
+        request,
+        interview_cancel,
+        interview=interview,
+        by=request.user,
+        reason=form.cleaned_data["note"] if form.is_valid() else "",
+        success=_("The interview has been cancelled; the candidate has been told."),
+    )
+    return redirect("matching:application", pk=interview.application_id)
+
+
+@role_required(*COMPANY_SIDE)
+@require_POST
+def interview_held_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = interview_get(user=request.user, pk=pk)
+    form = InterviewNoteForm(request.POST)
+    run_action(
+        request,
+        interview_held,
+        interview=interview,
+        by=request.user,
+        note=form.cleaned_data["note"] if form.is_valid() else "",
+        success=_("The interview is recorded."),
+    )
+    return redirect("matching:application", pk=interview.application_id)
+
+
+@role_required(Role.CANDIDATE)
+@require_POST
+def interview_choose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = interview_get(user=request.user, pk=pk)
+    form = ChooseTimeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the times proposed."))
+    else:
+        run_action(
+            request,
+            interview_choose,
+            interview=interview,
+            slot_id=form.cleaned_data["slot"],
+            by=request.user,
+            success=_("Your interview is set. The invitation has been e-mailed to you."),
+        )
+    return redirect("matching:my_application", pk=interview.application_id)
+
+
+@role_required(Role.CANDIDATE)
+@require_POST
+def interview_other_times_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = interview_get(user=request.user, pk=pk)
+    form = InterviewNoteForm(request.POST)
+    run_action(
+        request,
+        interview_ask_other_times,
+        interview=interview,
+        message=form.cleaned_data["note"] if form.is_valid() else "",
+        by=request.user,
+        success=_("The company has been asked for other times."),
+    )
+    return redirect("matching:my_application", pk=interview.application_id)
+
+
+@role_required(*COMPANY_SIDE, Role.CENTRE, Role.CANDIDATE)
+def interview_calendar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The set interview as an iCalendar file, to add to any calendar."""
+    interview = interview_get(user=request.user, pk=pk)
+    if interview.chosen is None or interview.status != Interview.Status.SCHEDULED:
+        raise Http404
+    response = HttpResponse(
+        interview_event(interview, interview.chosen), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = 'attachment; filename="interview.ics"'
+    return response
 
 
 @role_required(*COMPANY_SIDE)
@@ -204,8 +359,10 @@ def my_application_view(request: HttpRequest, pk: int) -> HttpResponse:
             "vacancy": application.vacancy,
             "unit": application.vacancy.unit,
             "history": application_history(user=request.user, application=application),
+            "interview": current_interview(user=request.user, application=application),
             "waiting": application.status == Application.Stage.SHORTLISTED,
             "may_withdraw": application.status in CANDIDATE_WITHDRAWABLE,
+            "zone": MOROCCO,
         },
     )
 

@@ -196,6 +196,57 @@ def _application_b(w):
     return {"pk": _application(w.company_b_profile, w.candidate_b).pk}
 
 
+def _interview(company, candidate, status):
+    import datetime
+
+    from django.utils import timezone
+
+    from matching.models import Interview, InterviewSlot
+
+    stage = {"scheduled": "interview_scheduled", "proposed": "interview_proposed"}[status]
+    application = _application(company, candidate, status=stage)
+    interview = Interview.objects.create(
+        application=application, status=status, mode="place", place="Via Roma 1, Bergamo"
+    )
+    slot = InterviewSlot.objects.create(
+        interview=interview, starts_at=timezone.now() + datetime.timedelta(days=5)
+    )
+    if status == "scheduled":
+        interview.chosen = slot
+        interview.save()
+    return interview
+
+
+def _scheduled_a(w):
+    return {"pk": _interview(w.company_a_profile, w.candidate_a, "scheduled").pk}
+
+
+def _scheduled_b(w):
+    return {"pk": _interview(w.company_b_profile, w.candidate_b, "scheduled").pk}
+
+
+def _proposed_a(w):
+    return {"pk": _interview(w.company_a_profile, w.candidate_a, "proposed").pk}
+
+
+def _proposed_b(w):
+    return {"pk": _interview(w.company_b_profile, w.candidate_b, "proposed").pk}
+
+
+def _agreed_a(w):
+    return {"pk": _application(w.company_a_profile, w.candidate_a, status="agreed").pk}
+
+
+def _agreed_b(w):
+    return {"pk": _application(w.company_b_profile, w.candidate_b, status="agreed").pk}
+
+
+def _interview_page(w):
+    from matching.models import Interview
+
+    return {"pk": Interview.objects.order_by("-pk").first().application_id}
+
+
 def _shortlist_data(w):
     return {"vacancy": _vacancy(w.company_a_profile).pk, "code": w.candidate_a.code}
 
@@ -605,6 +656,119 @@ CASES = [
         method="post",
         data=lambda w: {"action": "withdraw"},
         id="a move on company B's application",
+    ),
+    # Interviews: the company's side proposes, moves, cancels and records; the candidate picks
+    # a time or asks for others; whoever sees the application gets the calendar file. An
+    # empty proposal or move shows the page again with the form's errors.
+    Case(
+        "matching:interview_propose",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_agreed_a,
+        method="post",
+        id="proposing an interview on company A's application",
+    ),
+    Case(
+        "matching:interview_propose",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_agreed_b,
+        method="post",
+        id="proposing an interview on company B's application",
+    ),
+    Case(
+        "matching:interview_reschedule",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_scheduled_a,
+        method="post",
+        id="moving company A's interview",
+    ),
+    Case(
+        "matching:interview_reschedule",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_scheduled_b,
+        method="post",
+        id="moving company B's interview",
+    ),
+    Case(
+        "matching:interview_cancel",
+        signed_in(
+            403,
+            company=to_page("matching:application", _interview_page),
+            chamber=to_page("matching:application", _interview_page),
+            iom=to_page("matching:application", _interview_page),
+        ),
+        kwargs=_scheduled_a,
+        method="post",
+        id="cancelling company A's interview",
+    ),
+    Case(
+        "matching:interview_cancel",
+        signed_in(
+            403, company=404, chamber=404, iom=to_page("matching:application", _interview_page)
+        ),
+        kwargs=_scheduled_b,
+        method="post",
+        id="cancelling company B's interview",
+    ),
+    Case(
+        "matching:interview_held",
+        signed_in(
+            403,
+            company=to_page("matching:application", _interview_page),
+            chamber=to_page("matching:application", _interview_page),
+            iom=to_page("matching:application", _interview_page),
+        ),
+        kwargs=_scheduled_a,
+        method="post",
+        id="recording company A's interview",
+    ),
+    Case(
+        "matching:interview_held",
+        signed_in(
+            403, company=404, chamber=404, iom=to_page("matching:application", _interview_page)
+        ),
+        kwargs=_scheduled_b,
+        method="post",
+        id="recording company B's interview",
+    ),
+    Case(
+        "matching:interview_calendar",
+        signed_in(403, company=200, chamber=200, iom=200, centre=200, candidate=200),
+        kwargs=_scheduled_a,
+        id="the calendar file of company A's interview with centre A's candidate",
+    ),
+    Case(
+        "matching:interview_calendar",
+        signed_in(403, company=404, chamber=404, iom=200, centre=404, candidate=404),
+        kwargs=_scheduled_b,
+        id="the calendar file of company B's interview with centre B's candidate",
+    ),
+    Case(
+        "matching:interview_choose",
+        signed_in(403, candidate=to_page("matching:my_application", _interview_page)),
+        kwargs=_proposed_a,
+        method="post",
+        id="the candidate choosing their own interview's time",
+    ),
+    Case(
+        "matching:interview_choose",
+        signed_in(403, candidate=404),
+        kwargs=_proposed_b,
+        method="post",
+        id="choosing another candidate's interview time",
+    ),
+    Case(
+        "matching:interview_other_times",
+        signed_in(403, candidate=to_page("matching:my_application", _interview_page)),
+        kwargs=_proposed_a,
+        method="post",
+        id="the candidate asking for other times",
+    ),
+    Case(
+        "matching:interview_other_times",
+        signed_in(403, candidate=404),
+        kwargs=_proposed_b,
+        method="post",
+        id="asking for other times on another candidate's interview",
     ),
     Case("matching:my_applications", signed_in(403, candidate=200)),
     Case(

@@ -114,14 +114,14 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others(
     from django.core import mail
 
     notifications = tell(world, [world.chamber, world.iom], link="")
-    real_send = mail.send_mail
+    real_send = mail.EmailMessage.send
 
-    def refuse_the_first(subject, body, sender, recipients, **kwargs):
-        if recipients == [world.chamber.email]:
+    def refuse_the_first(message, *args, **kwargs):
+        if message.to == [world.chamber.email]:
             raise SMTPRecipientsRefused({world.chamber.email: (550, b"no such user")})
-        return real_send(subject, body, sender, recipients, **kwargs)
+        return real_send(message, *args, **kwargs)
 
-    monkeypatch.setattr("django.core.mail.send_mail", refuse_the_first)
+    monkeypatch.setattr(mail.EmailMessage, "send", refuse_the_first)
     assert notifications_email(notification_ids=[n.pk for n in notifications]) == 1
     assert [m.to for m in mailoutbox] == [[world.iom.email]]
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()  # no retry loop

@@ -286,6 +286,9 @@ class Notification(TimeStampedModel):
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # An iCalendar event the e-mail carries as an attachment (an interview's invitation, its
+    # update or its cancellation), "" for none.
+    calendar = models.TextField(_("calendar event"), blank=True)
 
     class Meta:
         verbose_name = _("notification")

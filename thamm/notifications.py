@@ -33,17 +33,31 @@ logger = logging.getLogger(__name__)
 
 
 def notify(
-    *, recipients, kind: str, template: str, context: dict, link: str = "", email: bool = True
+    *,
+    recipients,
+    kind: str,
+    template: str,
+    context: dict,
+    link: str = "",
+    email: bool = True,
+    calendar: str = "",
 ) -> list[Notification]:
     """Tell each recipient (active users) something, in their language; e-mail it after the
-    commit unless `email` is False."""
+    commit unless `email` is False (`calendar`: an iCalendar event the e-mail carries)."""
     notifications = []
     for user in recipients:
         if not user.is_active:
             continue
         subject, body = render_message(template, context, language=user.reading_language)
         notifications.append(
-            Notification(recipient=user, kind=kind, subject=subject[:200], body=body, link=link)
+            Notification(
+                recipient=user,
+                kind=kind,
+                subject=subject[:200],
+                body=body,
+                link=link,
+                calendar=calendar,
+            )
         )
     Notification.objects.bulk_create(notifications)
     per_user = Counter(n.recipient_id for n in notifications)
@@ -60,7 +74,7 @@ def notify(
 def notifications_email(*, notification_ids: list[int]) -> int:
     """E-mail the notifications not e-mailed yet (the task's work; a re-run sends nothing
     twice). Returns how many were sent."""
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
 
     sent = 0
     pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
@@ -68,13 +82,16 @@ def notifications_email(*, notification_ids: list[int]) -> int:
         body = notification.body
         if notification.link:
             body += f"\n\n{settings.PORTAL_URL}{notification.link}"
-        try:
-            send_mail(
-                notification.subject,
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [notification.recipient.email],
+        message = EmailMessage(
+            notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
+        )
+        if notification.calendar:
+            method = "CANCEL" if "METHOD:CANCEL" in notification.calendar else "REQUEST"
+            message.attach(
+                "interview.ics", notification.calendar, f"text/calendar; method={method}"
             )
+        try:
+            message.send()
         except (SMTPRecipientsRefused, SMTPSenderRefused):
             # This address will be refused every time: the others still get theirs (a retry
             # is for the mail server being away, not for one bad address). It stays in-app.
