@@ -118,11 +118,17 @@ def _restore_reference_data():
 
 
 @pytest.fixture
-def demo(transactional_db):
+def reference_data(transactional_db):
+    """The scheme, occupations, courses and notices of the data migrations, in the live server's
+    database: for journeys that set up their own people and records."""
+    _restore_reference_data()
+
+
+@pytest.fixture
+def demo(reference_data):
     """The demo data of `manage.py seed_demo`, in the live server's database."""
     from demo.seed import seed
 
-    _restore_reference_data()
     return {login.email: login for login in seed().logins}
 
 
