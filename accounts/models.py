@@ -73,6 +73,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # A company user makes offers only after the ethical-recruitment course (DESIGN.md §6); IOM
+    # records its completion here until the portal runs the course itself.
+    ethical_training_completed_on = models.DateField(
+        _("ethical-recruitment training completed on"), null=True, blank=True
+    )
     # Kept by thamm.notifications as notifications are made and read: the navigation shows it
     # with no query of its own (the user is loaded before the view anyway).
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)

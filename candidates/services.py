@@ -16,6 +16,7 @@ from thamm.stages import stage_record
 from thamm.transitions import Lifecycle, Move, transition
 from thamm.uploads import upload_check
 
+from .events import candidate_withdrawn
 from .models import Candidate, CandidateDocument, ConsentRecord, Occupation, PrivacyNotice
 
 # Fields a centre (or IOM) may set on a candidate record.
@@ -243,6 +244,7 @@ def candidate_withdraw(*, candidate: Candidate, by: User, reason: str) -> Candid
     # Someone who left the scheme is shown to no company, whatever they had chosen.
     Candidate.objects.filter(pk=candidate.pk).update(profile_shared=False)
     candidate.profile_shared = False
+    candidate_withdrawn.send(sender=Candidate, candidate=candidate, by=by, reason=reason)
     return candidate
 
 

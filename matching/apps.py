@@ -7,3 +7,6 @@ class MatchingConfig(AppConfig):
 
     name = "matching"
     verbose_name = _("Matching")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 (connects the receivers)

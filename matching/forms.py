@@ -12,6 +12,18 @@ from training.selectors import all_courses
 from .selectors import SearchFilters
 
 PAGE_SIZES = (10, 25, 50, 100)
+
+
+class AutoDirSelect(forms.Select):
+    """A select whose options each take their own direction: a Latin vacancy title in an Arabic
+    page shows its beginning, not its end."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["dir"] = "auto"
+        return option
+
+
 SORTS = (("score", _("Match score")), ("certified", _("Certification date, newest first")))
 
 
@@ -19,7 +31,11 @@ class SearchForm(forms.Form):
     """A company's search for candidates: a vacancy to rank them for, and filters."""
 
     vacancy = forms.ModelChoiceField(
-        label=_("Rank for the vacancy"), queryset=None, required=False, empty_label=_("None")
+        label=_("Rank for the vacancy"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        widget=AutoDirSelect,
     )
     module = forms.TypedChoiceField(
         label=_("Module passed"), coerce=int, required=False, empty_value=None
@@ -190,3 +206,43 @@ class InterviewNoteForm(forms.Form):
 
 class ChooseTimeForm(forms.Form):
     slot = forms.IntegerField()
+
+
+class OfferForm(forms.Form):
+    """An offer's terms, starting from the vacancy's (matching.services.offer_terms_from); the
+    service refuses any that would be worse for the worker."""
+
+    job_title = forms.CharField(label=_("Job title"), max_length=200)
+    gross_monthly_pay = forms.DecimalField(
+        label=_("Gross monthly pay (EUR)"), max_digits=8, decimal_places=2
+    )
+    hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=60)
+    contract_months = forms.IntegerField(
+        label=_("Length in months (fixed-term contract)"),
+        required=False,
+        min_value=1,
+        max_value=36,
+    )
+    housing = forms.ChoiceField(label=_("Housing"))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    expires_on = forms.DateField(label=_("The candidate answers by"), widget=DateInput())
+
+    def __init__(self, *args, vacancy, **kwargs):
+        super().__init__(*args, **kwargs)
+        from companies.models import Vacancy
+
+        self.fields["housing"].choices = Vacancy.Housing.choices
+        if vacancy.contract != Vacancy.Contract.FIXED_TERM:
+            del self.fields["contract_months"]
+
+    def terms(self) -> dict:
+        return {"contract_months": None, **self.cleaned_data}
+
+
+class OfferWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+
+class OfferAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", ""), ("decline", "")])
+    terms_hash = forms.CharField(max_length=64, required=False)

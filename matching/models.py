@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thamm.models import TenantOwned, TimeStampedModel
+from thamm.versions import Version
 
 
 class Application(TenantOwned, TimeStampedModel):
@@ -222,3 +223,118 @@ class InterviewSlot(TenantOwned, models.Model):
     @property
     def ends_at(self):
         return self.starts_at + datetime.timedelta(minutes=self.interview.duration_minutes)
+
+
+# The worker's own words for housing, from least to most: an offer may not give less than its
+# vacancy.
+HOUSING_ORDER = ("none", "help", "provided")
+
+
+class Offer(TenantOwned, TimeStampedModel):
+    """A job offer to a candidate after their interview: the vacancy's terms, improved where the
+    company wants, never worsened (matching.services.offer_check_terms). An advisor may prepare
+    it; a company user who has done the ethical-recruitment course sends it. Accepting stores
+    the exact terms the candidate read (`terms`, their hash, the language, the time) and takes
+    one of the scheme's places."""
+
+    tenant_path = "application__company__organisation"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Prepared")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="offer")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    job_title = models.CharField(_("job title"), max_length=200)
+    occupation = models.ForeignKey(
+        "candidates.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
+    )
+    place_of_work = models.CharField(_("place of work"), max_length=300)
+    region = models.CharField(_("region"), max_length=6)
+    ccnl = models.CharField(_("CCNL"), max_length=120)
+    ccnl_level = models.CharField(_("CCNL level"), max_length=30)
+    gross_monthly_pay = models.DecimalField(
+        _("gross monthly pay (EUR)"), max_digits=8, decimal_places=2
+    )
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"))
+    contract = models.CharField(_("contract"), max_length=12)
+    contract_months = models.PositiveSmallIntegerField(_("length in months"), null=True, blank=True)
+    housing = models.CharField(_("housing"), max_length=10)
+    start_date = models.DateField(_("start date"))
+    expires_on = models.DateField(_("answer by"))
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # What the candidate accepted, exactly as shown, in the language they read it in.
+    accepted_terms = models.JSONField(_("terms accepted"), null=True, blank=True)
+    accepted_terms_hash = models.CharField(max_length=64, blank=True)
+    accepted_language = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        indexes = [models.Index(fields=["status", "expires_on"])]
+
+    def __str__(self) -> str:
+        return f"offer {self.pk} ({self.status})"
+
+
+class QuotaSlot(TenantOwned, TimeStampedModel):
+    """One of the scheme's places (DESIGN.md §5), taken when an offer is accepted and released
+    when that worker withdraws, or their case closes, before departure. The held ones never
+    outnumber the scheme's quota: matching.services.offer_accept takes a place under a lock on
+    the scheme's row."""
+
+    tenant_path = "company__organisation"
+
+    scheme = models.ForeignKey("thamm.Scheme", on_delete=models.PROTECT, related_name="slots")
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="slot")
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.PROTECT, related_name="quota_slots"
+    )
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="quota_slots"
+    )
+    region = models.CharField(_("region"), max_length=6)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    release_reason = models.CharField(_("why released"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("quota place")
+        verbose_name_plural = _("quota places")
+        indexes = [
+            models.Index(
+                fields=["scheme", "region"],
+                condition=models.Q(released_at__isnull=True),
+                name="matching_slot_held",
+            ),
+            models.Index(fields=["company", "released_at"]),
+        ]
+        constraints = [
+            # A worker holds one place at a time.
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=models.Q(released_at__isnull=True),
+                name="matching_one_held_slot_per_candidate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"place {self.pk} ({'released' if self.released_at else 'held'})"
+
+
+# IOM's figures of places taken are cached under this version (matching.selectors.quota_figures);
+# a place taken or released changes it (releases are updates: matching.services.quota_release).
+QUOTA = Version("matching:quota")
+QUOTA.changes_with(QuotaSlot)

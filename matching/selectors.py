@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from thamm.stages import labelled_history
 from training.models import CEFR_ORDER, Course, Result
 from training.selectors import all_courses
 
-from .models import Application, Interview
+from .models import QUOTA, Application, Interview, Offer, QuotaSlot
 from .scoring import Explanation, Requirements, explain, scored
 
 # The ranked candidates a search pages through; past them the page asks for narrower filters.
@@ -331,6 +331,11 @@ def application_history(*, user: User, application: Application) -> list:
     if user.role in (Role.CANDIDATE, Role.CENTRE):
         for change in history:
             change.note, change.by = "", None
+    elif not identity_visible(user=user, candidate=application.candidate):
+        # The candidate's own moves are signed by their login: its name is who they are.
+        for change in history:
+            if change.by_id is not None and change.by_id == application.candidate.user_id:
+                change.by = None
     return history
 
 
@@ -368,4 +373,67 @@ def current_interview(*, user: User, application: Application) -> Interview | No
         .prefetch_related("slots")
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+def offer_list(*, user: User) -> QuerySet[Offer]:
+    """The offers of the applications the user may see."""
+    return Offer.objects.filter(application__in=application_list(user=user)).select_related(
+        "application__company", "application__candidate", "occupation"
+    )
+
+
+def offer_get(*, user: User, pk: int) -> Offer:
+    return get_visible_or_404(offer_list(user=user), pk=pk)
+
+
+def application_offer(*, user: User, application: Application) -> Offer | None:
+    if getattr(application, "_visible_to", None) != user.pk:
+        application = application_get(user=user, pk=application.pk)
+    return offer_list(user=user).filter(application_id=application.pk).first()
+
+
+@dataclass
+class QuotaFigures:
+    quota: int
+    used: int
+    by_region: list[tuple[str, int, int | None]]  # (region, used, target)
+    by_company: list[tuple[str, int]]  # (company, used)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quota - self.used, 0)
+
+
+def quota_figures(*, user: User) -> QuotaFigures | None:
+    """Places used and left, overall, by region (with its target) and by company: for IOM."""
+    if user.role != Role.IOM:
+        return None
+    from thamm.scheme import current_scheme
+
+    scheme = current_scheme()
+    key = f"matching:quota:{QUOTA.current()}:{scheme.pk}:{scheme.updated_at.timestamp()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _quota_figures(scheme)
+        cache.set(key, figures, RANKING_TIMEOUT)
+    return figures
+
+
+def _quota_figures(scheme) -> QuotaFigures:
+    held = QuotaSlot.objects.filter(scheme_id=scheme.pk, released_at__isnull=True)
+    regions = dict(held.values_list("region").annotate(n=Count("pk")).order_by())
+    targets = {code: int(n) for code, n in (scheme.region_targets or {}).items()}
+    companies = (
+        held.values_list("company__legal_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "company__legal_name")[:20]
+    )
+    return QuotaFigures(
+        quota=scheme.quota,
+        used=sum(regions.values()),
+        by_region=[
+            (code, regions.get(code, 0), targets.get(code)) for code in scheme.destination_regions
+        ],
+        by_company=list(companies),
     )

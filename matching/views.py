@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +12,7 @@ from accounts.models import Role
 from thamm.audit import audit
 from thamm.forms import call_service, run_action
 from thamm.pagination import CappedPaginator, paginate
+from thamm.pdf import pdf_unavailable, render_pdf
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 
@@ -21,11 +24,14 @@ from .forms import (
     CompanyMoveForm,
     InterviewForm,
     InterviewNoteForm,
+    OfferAnswerForm,
+    OfferForm,
+    OfferWithdrawForm,
     RescheduleForm,
     SearchForm,
     ShortlistForm,
 )
-from .models import Application, Interview
+from .models import Application, Interview, Offer
 from .scoring import EXPERIENCE, ITALIAN, MODULES, OCCUPATION, REGION, START
 from .selectors import (
     BROWSING_ROLES,
@@ -34,6 +40,7 @@ from .selectors import (
     application_get,
     application_history,
     application_list,
+    application_offer,
     asked_for,
     candidate_by_code,
     candidate_cards,
@@ -42,6 +49,7 @@ from .selectors import (
     identity_visible,
     interview_get,
     may_browse,
+    offer_get,
     ranking_vacancies,
 )
 from .services import (
@@ -58,6 +66,16 @@ from .services import (
     interview_held,
     interview_propose,
     interview_reschedule,
+    offer_accept,
+    offer_decline,
+    offer_gates,
+    offer_prepare,
+    offer_send,
+    offer_terms,
+    offer_terms_from,
+    offer_withdraw,
+    places_left,
+    terms_hash,
 )
 
 # Who acts for a company on its applications; who reads them besides (a centre: its candidates').
@@ -180,6 +198,7 @@ def _application_page(request: HttpRequest, application, **forms) -> HttpRespons
             "company_side": company_side,
             "history": application_history(user=user, application=application),
             "interview": current_interview(user=user, application=application),
+            **_offer_context(user, application, forms.get("offer_form")),
             "moves": COMPANY_MOVES.moves_for(application, user) if company_side else {},
             "move_form": CompanyMoveForm(),
             "interview_form": forms.get("interview_form") or InterviewForm(),
@@ -187,6 +206,38 @@ def _application_page(request: HttpRequest, application, **forms) -> HttpRespons
             "zone": MOROCCO if user.role == Role.CENTRE else ITALY,
         },
     )
+
+
+def _offer_context(user, application, offer_form=None) -> dict:
+    """The application page's offer: its terms in Italian (the company's side), the form to
+    prepare it, what still stops it being sent, and the places left in the scheme."""
+    offer = application_offer(user=user, application=application)
+    context = {"offer": offer, "offer_terms_it": offer_terms(offer, "it") if offer else []}
+    if user.role not in COMPANY_SIDE or application.status != Application.Stage.INTERVIEWED:
+        return context
+    if offer is None or offer.status == Offer.Status.DRAFT:
+        initial = (
+            {name: getattr(offer, name) for name in OFFER_FORM_FIELDS}
+            if offer
+            else offer_terms_from(application.vacancy)
+        )
+        context["offer_form"] = offer_form or OfferForm(
+            initial=initial, vacancy=application.vacancy
+        )
+        context["gates"] = offer_gates(company=application.company, by=user)
+        context["places_left"] = places_left()
+    return context
+
+
+OFFER_FORM_FIELDS = (
+    "job_title",
+    "gross_monthly_pay",
+    "hours_per_week",
+    "contract_months",
+    "housing",
+    "start_date",
+    "expires_on",
+)
 
 
 @role_required(*COMPANY_SIDE, Role.CENTRE)
@@ -229,6 +280,16 @@ def interview_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         moved = call_service(
             form,
             interview_reschedule,
+            offer_accept,
+            offer_decline,
+            offer_gates,
+            offer_prepare,
+            offer_send,
+            offer_terms,
+            offer_terms_from,
+            offer_withdraw,
+            places_left,
+            terms_hash,
             interview=interview,
             starts_at=form.cleaned_data["starts_at"],
             by=request.user,
@@ -339,6 +400,108 @@ def application_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(application)
 
 
+@role_required(*COMPANY_SIDE)
+@require_POST
+def offer_prepare_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get(user=request.user, pk=pk)
+    form = OfferForm(request.POST, vacancy=application.vacancy)
+    if form.is_valid():
+        offer = call_service(
+            form, offer_prepare, application=application, terms=form.terms(), by=request.user
+        )
+        if offer is not None:
+            messages.success(request, _("The offer is ready to be sent."))
+            return redirect(application)
+    return _application_page(request, application, offer_form=form)
+
+
+@role_required(Role.COMPANY)
+@require_POST
+def offer_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_get(user=request.user, pk=pk)
+    run_action(
+        request,
+        offer_send,
+        offer=offer,
+        by=request.user,
+        success=_("The offer has been sent; the candidate has been told."),
+    )
+    return redirect("matching:application", pk=offer.application_id)
+
+
+@role_required(*COMPANY_SIDE)
+@require_POST
+def offer_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_get(user=request.user, pk=pk)
+    form = OfferWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for withdrawing the offer."))
+    else:
+        run_action(
+            request,
+            offer_withdraw,
+            offer=offer,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            success=_("The offer has been withdrawn."),
+        )
+    return redirect("matching:application", pk=offer.application_id)
+
+
+@role_required(Role.CANDIDATE)
+@require_POST
+def offer_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_get(user=request.user, pk=pk)
+    form = OfferAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an answer."))
+    elif form.cleaned_data["answer"] == "accept":
+        run_action(
+            request,
+            offer_accept,
+            offer=offer,
+            by=request.user,
+            language=get_language(),
+            shown_hash=form.cleaned_data["terms_hash"],
+            success=_(
+                "You have accepted the offer. Congratulations! Your journey to Italy starts now: "
+                "the next steps will be on this portal."
+            ),
+        )
+    else:
+        run_action(
+            request,
+            offer_decline,
+            offer=offer,
+            by=request.user,
+            success=_("You have declined the offer; the company has been told."),
+        )
+    return redirect("matching:my_application", pk=offer.application_id)
+
+
+PDF_LANGUAGES = ("it", "fr", "ar", "en")
+
+
+@role_required(*COMPANY_SIDE, Role.CENTRE, Role.CANDIDATE)
+def offer_pdf_view(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """The offer as a PDF in one of the portal's languages (the candidate's and Italian are
+    linked): the terms accepted, as they were read, once accepted."""
+    offer = offer_get(user=request.user, pk=pk)
+    if language not in PDF_LANGUAGES or offer.status == Offer.Status.DRAFT:
+        raise Http404
+    if pdf_unavailable():  # this machine has no Pango (a development machine, say)
+        return HttpResponse(_("PDFs cannot be made on this server."), status=503)
+    if offer.status == Offer.Status.ACCEPTED and language == offer.accepted_language:
+        terms = [tuple(row) for row in offer.accepted_terms]
+    else:
+        terms = offer_terms(offer, language)
+    with translation.override(language):
+        pdf = render_pdf("matching/pdf/offer.html", {"offer": offer, "terms": terms})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="offer-{offer.pk}-{language}.pdf"'
+    return response
+
+
 @role_required(Role.CANDIDATE)
 def my_applications_view(request: HttpRequest) -> HttpResponse:
     """The companies that asked the candidate to meet them, and where each stands."""
@@ -360,11 +523,25 @@ def my_application_view(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": application.vacancy.unit,
             "history": application_history(user=request.user, application=application),
             "interview": current_interview(user=request.user, application=application),
+            **_candidate_offer(request.user, application),
             "waiting": application.status == Application.Stage.SHORTLISTED,
             "may_withdraw": application.status in CANDIDATE_WITHDRAWABLE,
             "zone": MOROCCO,
         },
     )
+
+
+def _candidate_offer(user, application) -> dict:
+    """The offer as the candidate reads it, in their language, with the hash of what they read
+    (an acceptance must be of exactly that)."""
+    offer = application_offer(user=user, application=application)
+    if offer is None or offer.status == Offer.Status.DRAFT:
+        return {"offer": None}
+    if offer.status == Offer.Status.ACCEPTED:
+        terms = [tuple(row) for row in offer.accepted_terms]
+    else:
+        terms = offer_terms(offer, get_language())
+    return {"offer": offer, "offer_terms": terms, "offer_hash": terms_hash(terms)}
 
 
 CANDIDATE_WITHDRAWABLE = (

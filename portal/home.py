@@ -11,6 +11,8 @@ from candidates.selectors import (
 from companies.models import Company
 from companies.selectors import chamber_suggestion, company_list, signed_current_statement
 from companies.services import publish_blockers
+from matching.models import Application
+from matching.selectors import application_list, quota_figures
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
 
@@ -40,6 +42,7 @@ def home_context(*, user: User) -> dict:
         context["pending_companies"] = company_list(
             user=user, status=Company.Status.PENDING
         ).count()
+        context["quota"] = quota_figures(user=user)
     if role == Role.CANDIDATE:
         record = own_candidate_record(user=user)
         context["record"] = record
@@ -50,6 +53,9 @@ def home_context(*, user: User) -> dict:
             context["results"] = results
             context["check"] = certification_check(
                 candidate=record, scheme=current_scheme(), results=results
+            )
+            context["requests"] = (
+                application_list(user=user).filter(status=Application.Stage.SHORTLISTED).count()
             )
     if role == Role.COMPANY:
         company = context["company"] = company_list(user=user).first()

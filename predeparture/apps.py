@@ -7,3 +7,6 @@ class PredepartureConfig(AppConfig):
 
     name = "predeparture"
     verbose_name = _("Pre-departure")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 (connects the receivers)

@@ -247,6 +247,79 @@ def _interview_page(w):
     return {"pk": Interview.objects.order_by("-pk").first().application_id}
 
 
+def _offer(company, candidate, status):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from candidates.models import Occupation
+    from matching.models import Offer
+
+    stage = {"draft": "interviewed", "sent": "offered"}[status]
+    application = _application(company, candidate, status=stage)
+    return Offer.objects.create(
+        application=application,
+        status=status,
+        job_title="Tecnico manutentore",
+        occupation=Occupation.objects.get(isco_code="3115"),
+        place_of_work="Via Roma 1, Bergamo (BG)",
+        region="IT-25",
+        ccnl="Metalmeccanica industria",
+        ccnl_level="C3",
+        gross_monthly_pay=Decimal("1900.00"),
+        hours_per_week=40,
+        contract="permanent",
+        housing="help",
+        start_date=timezone.localdate() + datetime.timedelta(days=60),
+        expires_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+
+
+def _interviewed_a(w):
+    return {"pk": _application(w.company_a_profile, w.candidate_a, status="interviewed").pk}
+
+
+def _interviewed_b(w):
+    return {"pk": _application(w.company_b_profile, w.candidate_b, status="interviewed").pk}
+
+
+def _draft_a(w):
+    return {"pk": _offer(w.company_a_profile, w.candidate_a, "draft").pk}
+
+
+def _draft_b(w):
+    return {"pk": _offer(w.company_b_profile, w.candidate_b, "draft").pk}
+
+
+def _sent_a(w):
+    return {"pk": _offer(w.company_a_profile, w.candidate_a, "sent").pk}
+
+
+def _sent_b(w):
+    return {"pk": _offer(w.company_b_profile, w.candidate_b, "sent").pk}
+
+
+def _pdf_a(w):
+    return {**_sent_a(w), "language": "it"}
+
+
+def _pdf_b(w):
+    return {**_sent_b(w), "language": "it"}
+
+
+def _offer_page(w):
+    from matching.models import Offer
+
+    return {"pk": Offer.objects.order_by("-pk").first().application_id}
+
+
+def _pdf_answer() -> int:
+    from thamm.pdf import pdf_unavailable
+
+    return 503 if pdf_unavailable() else 200
+
+
 def _shortlist_data(w):
     return {"vacancy": _vacancy(w.company_a_profile).pk, "code": w.candidate_a.code}
 
@@ -769,6 +842,91 @@ CASES = [
         kwargs=_proposed_b,
         method="post",
         id="asking for other times on another candidate's interview",
+    ),
+    # Offers: the company's side prepares (an empty form shows the page again) and withdraws; a
+    # company user sends; the candidate answers; whoever sees the application reads the PDF
+    # (503 where this machine cannot make PDFs).
+    Case(
+        "matching:offer_prepare",
+        signed_in(403, company=200, chamber=200, iom=200),
+        kwargs=_interviewed_a,
+        method="post",
+        id="preparing an offer on company A's application",
+    ),
+    Case(
+        "matching:offer_prepare",
+        signed_in(403, company=404, chamber=404, iom=200),
+        kwargs=_interviewed_b,
+        method="post",
+        id="preparing an offer on company B's application",
+    ),
+    Case(
+        "matching:offer_send",
+        signed_in(403, company=to_page("matching:application", _offer_page)),
+        kwargs=_draft_a,
+        method="post",
+        id="sending company A's offer",
+    ),
+    Case(
+        "matching:offer_send",
+        signed_in(403, company=404),
+        kwargs=_draft_b,
+        method="post",
+        id="sending company B's offer",
+    ),
+    Case(
+        "matching:offer_withdraw",
+        signed_in(
+            403,
+            company=to_page("matching:application", _offer_page),
+            chamber=to_page("matching:application", _offer_page),
+            iom=to_page("matching:application", _offer_page),
+        ),
+        kwargs=_sent_a,
+        method="post",
+        id="withdrawing company A's offer",
+    ),
+    Case(
+        "matching:offer_withdraw",
+        signed_in(403, company=404, chamber=404, iom=to_page("matching:application", _offer_page)),
+        kwargs=_sent_b,
+        method="post",
+        id="withdrawing company B's offer",
+    ),
+    Case(
+        "matching:offer_pdf",
+        signed_in(
+            403,
+            company=_pdf_answer(),
+            chamber=_pdf_answer(),
+            iom=_pdf_answer(),
+            centre=_pdf_answer(),
+            candidate=_pdf_answer(),
+        ),
+        kwargs=_pdf_a,
+        id="company A's offer to centre A's candidate, as a PDF",
+    ),
+    Case(
+        "matching:offer_pdf",
+        signed_in(403, company=404, chamber=404, iom=_pdf_answer(), centre=404, candidate=404),
+        kwargs=_pdf_b,
+        id="company B's offer to centre B's candidate, as a PDF",
+    ),
+    Case(
+        "matching:offer_answer",
+        signed_in(403, candidate=to_page("matching:my_application", _offer_page)),
+        kwargs=_sent_a,
+        method="post",
+        data=lambda w: {"answer": "decline"},
+        id="the candidate answering their own offer",
+    ),
+    Case(
+        "matching:offer_answer",
+        signed_in(403, candidate=404),
+        kwargs=_sent_b,
+        method="post",
+        data=lambda w: {"answer": "decline"},
+        id="answering another candidate's offer",
     ),
     Case("matching:my_applications", signed_in(403, candidate=200)),
     Case(

@@ -244,9 +244,10 @@ def test_the_redis_cache_shares_one_client_per_pool_and_keeps_djangos_pools():
 def test_a_candidates_home_reads_their_record_once(client_for, world, django_assert_num_queries):
     client = client_for("candidate")
     client.get(reverse("home"))
-    # The user; their record; its stage history; their last consent; their results (the privacy
-    # notice, the scheme and its courses are reference data, read by the first request).
-    with django_assert_num_queries(5):
+    # The user; their record; its stage history; their last consent; their results; the
+    # companies waiting for their answer (the privacy notice, the scheme and its courses are
+    # reference data, read by the first request).
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert response.context["record"] == world.candidate_a
 

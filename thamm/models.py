@@ -184,6 +184,14 @@ class Scheme(TimeStampedModel):
     )
     quota = models.PositiveIntegerField(_("quota of workers"))
     region_targets = models.JSONField(_("targets per region"), default=dict, blank=True)
+    region_targets_enforced = models.BooleanField(
+        _("regions keep to their targets"),
+        default=False,
+        help_text=_(
+            "A region that has reached its target takes no more workers while another "
+            "region's target is unmet."
+        ),
+    )
     is_current = models.BooleanField(_("current"), default=False)
 
     class Meta:

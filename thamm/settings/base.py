@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "companies.tasks.purge_unconfirmed_signups",
         "schedule": crontab(hour=3, minute=15),
     },
+    "expire-offers": {
+        "task": "matching.tasks.expire_offers",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # The portal's address, for links in e-mails that background tasks send (no request there).
