@@ -56,6 +56,7 @@ from .services import (
     COMPANY_MOVES,
     ITALY,
     MOROCCO,
+    OFFER_FIELDS,
     application_answer,
     application_candidate_withdraw,
     application_company_move,
@@ -217,7 +218,7 @@ def _offer_context(user, application, offer_form=None) -> dict:
         return context
     if offer is None or offer.status == Offer.Status.DRAFT:
         initial = (
-            {name: getattr(offer, name) for name in OFFER_FORM_FIELDS}
+            {name: getattr(offer, name) for name in OFFER_FIELDS}
             if offer
             else offer_terms_from(application.vacancy)
         )
@@ -227,17 +228,6 @@ def _offer_context(user, application, offer_form=None) -> dict:
         context["gates"] = offer_gates(company=application.company, by=user)
         context["places_left"] = places_left()
     return context
-
-
-OFFER_FORM_FIELDS = (
-    "job_title",
-    "gross_monthly_pay",
-    "hours_per_week",
-    "contract_months",
-    "housing",
-    "start_date",
-    "expires_on",
-)
 
 
 @role_required(*COMPANY_SIDE, Role.CENTRE)
@@ -300,36 +290,42 @@ def interview_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _application_page(request, application, reschedule_form=form)
 
 
+def _interview_step(request, pk: int, service, *, note: str, success: str, page: str):
+    """A button on an interview that calls `service` with the note typed beside it (as the
+    service's `note` argument), then goes back to the application's `page`."""
+    interview = interview_get(user=request.user, pk=pk)
+    form = InterviewNoteForm(request.POST)
+    typed = form.cleaned_data["note"] if form.is_valid() else ""
+    run_action(
+        request, service, interview=interview, by=request.user, success=success, **{note: typed}
+    )
+    return redirect(page, pk=interview.application_id)
+
+
 @role_required(*COMPANY_SIDE)
 @require_POST
 def interview_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = interview_get(user=request.user, pk=pk)
-    form = InterviewNoteForm(request.POST)
-    run_action(
+    return _interview_step(
         request,
+        pk,
         interview_cancel,
-        interview=interview,
-        by=request.user,
-        reason=form.cleaned_data["note"] if form.is_valid() else "",
+        note="reason",
         success=_("The interview has been cancelled; the candidate has been told."),
+        page="matching:application",
     )
-    return redirect("matching:application", pk=interview.application_id)
 
 
 @role_required(*COMPANY_SIDE)
 @require_POST
 def interview_held_view(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = interview_get(user=request.user, pk=pk)
-    form = InterviewNoteForm(request.POST)
-    run_action(
+    return _interview_step(
         request,
+        pk,
         interview_held,
-        interview=interview,
-        by=request.user,
-        note=form.cleaned_data["note"] if form.is_valid() else "",
+        note="note",
         success=_("The interview is recorded."),
+        page="matching:application",
     )
-    return redirect("matching:application", pk=interview.application_id)
 
 
 @role_required(Role.CANDIDATE)
@@ -354,17 +350,14 @@ def interview_choose_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.CANDIDATE)
 @require_POST
 def interview_other_times_view(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = interview_get(user=request.user, pk=pk)
-    form = InterviewNoteForm(request.POST)
-    run_action(
+    return _interview_step(
         request,
+        pk,
         interview_ask_other_times,
-        interview=interview,
-        message=form.cleaned_data["note"] if form.is_valid() else "",
-        by=request.user,
+        note="message",
         success=_("The company has been asked for other times."),
+        page="matching:my_application",
     )
-    return redirect("matching:my_application", pk=interview.application_id)
 
 
 @role_required(*COMPANY_SIDE, Role.CENTRE, Role.CANDIDATE)

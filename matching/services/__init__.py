@@ -21,6 +21,7 @@ from .interviews import (
     interview_reschedule,
 )
 from .offers import (
+    OFFER_FIELDS,
     SELECTION,
     applications_end_for_withdrawal,
     offer_accept,
@@ -54,6 +55,7 @@ __all__ = [
     "interview_held",
     "interview_propose",
     "interview_reschedule",
+    "OFFER_FIELDS",
     "SELECTION",
     "applications_end_for_withdrawal",
     "quota_release",
