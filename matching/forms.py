@@ -246,3 +246,11 @@ class OfferWithdrawForm(forms.Form):
 class OfferAnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", ""), ("decline", "")])
     terms_hash = forms.CharField(max_length=64, required=False)
+
+
+class SaveSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name of the search"), max_length=100)
+    notify = forms.BooleanField(
+        label=_("Tell me each day of new candidates who match it"), required=False
+    )
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)

@@ -338,3 +338,60 @@ class QuotaSlot(TenantOwned, TimeStampedModel):
 # a place taken or released changes it (releases are updates: matching.services.quota_release).
 QUOTA = Version("matching:quota")
 QUOTA.changes_with(QuotaSlot)
+
+
+class SavedSearch(TenantOwned, TimeStampedModel):
+    """A company's search for candidates, kept by name to run again, and (if asked) watched: a
+    daily digest tells its owner of candidates who have come to match it since."""
+
+    tenant_path = "company__organisation"
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The search page's query string (its filters and the vacancy it ranks for).
+    query = models.CharField(max_length=1000, blank=True)
+    notify = models.BooleanField(_("tell me of new candidates"), default=False)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="matching_saved_search_name_per_owner",
+                violation_error_message=_("You already have a search with this name."),
+            )
+        ]
+        indexes = [models.Index(fields=["company", "name"]), models.Index(fields=["notify"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchHit(TenantOwned, models.Model):
+    """A candidate a saved search has already found (told of, or there when it was saved):
+    nobody is told twice of the same candidate for the same search."""
+
+    tenant_path = "search__company__organisation"
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="hits")
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="+"
+    )
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["search", "candidate"], name="matching_hit_once_per_search"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search_id}: {self.candidate_id}"

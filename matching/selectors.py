@@ -30,7 +30,7 @@ from thamm.stages import labelled_history
 from training.models import CEFR_ORDER, Course, Result
 from training.selectors import all_courses
 
-from .models import QUOTA, Application, Interview, Offer, QuotaSlot
+from .models import QUOTA, Application, Interview, Offer, QuotaSlot, SavedSearch
 from .scoring import Explanation, Requirements, explain, scored
 
 # The ranked candidates a search pages through; past them the page asks for narrower filters.
@@ -437,3 +437,18 @@ def _quota_figures(scheme) -> QuotaFigures:
         ],
         by_company=list(companies),
     )
+
+
+def saved_search_list(*, user: User) -> QuerySet[SavedSearch]:
+    """Saved searches: a company its own, an advisor those of the companies assigned to them,
+    IOM all."""
+    qs = SavedSearch.objects.select_related("company", "owner")
+    if user.role in (Role.COMPANY, Role.IOM):
+        return owned(qs, user=user)
+    if user.role == Role.CHAMBER:
+        return qs.filter(company__in=company_list(user=user))
+    return qs.none()
+
+
+def saved_search_get(*, user: User, pk: int) -> SavedSearch:
+    return get_visible_or_404(saved_search_list(user=user), pk=pk)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -28,6 +29,7 @@ from .forms import (
     OfferForm,
     OfferWithdrawForm,
     RescheduleForm,
+    SaveSearchForm,
     SearchForm,
     ShortlistForm,
 )
@@ -51,6 +53,8 @@ from .selectors import (
     may_browse,
     offer_get,
     ranking_vacancies,
+    saved_search_get,
+    saved_search_list,
 )
 from .services import (
     COMPANY_MOVES,
@@ -76,11 +80,20 @@ from .services import (
     offer_terms_from,
     offer_withdraw,
     places_left,
+    saved_search_create,
+    saved_search_delete,
     terms_hash,
 )
 
 # Who acts for a company on its applications; who reads them besides (a centre: its candidates').
 COMPANY_SIDE = (Role.COMPANY, Role.CHAMBER, Role.IOM)
+
+
+def _without_page(params) -> str:
+    """A page's query string without its page number (what the page links and saves keep)."""
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @role_required(*BROWSING_ROLES)
@@ -112,8 +125,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
             asked = asked_for(vacancy=vacancy, candidate_ids=ids)
             for card in cards:
                 card.asked = asked.get(card.code, "")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "matching/search.html",
@@ -121,11 +132,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "cards": cards,
             "page": page,
-            "query": query.urlencode(),
+            "query": _without_page(request.GET),
             "vacancy": vacancy,
             "more": ranking is not None and ranking.more,
             "identity": user.role == Role.IOM,
             "may_ask": vacancy is not None and user.role in (Role.COMPANY, Role.CHAMBER),
+            "save_form": SaveSearchForm(initial={"query": _without_page(data)})
+            if form.is_valid() and user.role in (Role.COMPANY, Role.CHAMBER)
+            else None,
         },
     )
 
@@ -156,6 +170,46 @@ def shortlist_view(request: HttpRequest) -> HttpResponse:
         % {"code": candidate.code},
     )
     return redirect(back or "matching:search")
+
+
+@role_required(Role.COMPANY, Role.CHAMBER)
+@require_POST
+def saved_search_create_view(request: HttpRequest) -> HttpResponse:
+    form = SaveSearchForm(request.POST)
+    query = request.POST.get("query", "")
+    if not form.is_valid():
+        messages.error(request, _("Give the search a name (100 characters at most)."))
+    elif run_action(
+        request,
+        saved_search_create,
+        user=request.user,
+        name=form.cleaned_data["name"],
+        query=form.cleaned_data["query"],
+        notify_me=form.cleaned_data["notify"],
+        success=_("The search is saved."),
+    ):
+        return redirect("matching:searches")
+    return redirect(f"{reverse('matching:search')}?{query}")
+
+
+@role_required(*COMPANY_SIDE)
+def saved_search_list_view(request: HttpRequest) -> HttpResponse:
+    searches = list(saved_search_list(user=request.user))
+    return render(request, "matching/saved_searches.html", {"searches": searches})
+
+
+@role_required(Role.COMPANY, Role.CHAMBER)
+@require_POST
+def saved_search_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    search = saved_search_get(user=request.user, pk=pk)
+    run_action(
+        request,
+        saved_search_delete,
+        search=search,
+        by=request.user,
+        success=_("The search is deleted."),
+    )
+    return redirect("matching:searches")
 
 
 @role_required(*COMPANY_SIDE, Role.CENTRE)

@@ -320,6 +320,21 @@ def _pdf_answer() -> int:
     return 503 if pdf_unavailable() else 200
 
 
+def _saved_search(company, owner):
+    from matching.models import SavedSearch
+
+    number = SavedSearch.objects.count()
+    return SavedSearch.objects.create(company=company, owner=owner, name=f"s{number}", query="")
+
+
+def _search_a(w):
+    return {"pk": _saved_search(w.company_a_profile, w.company).pk}
+
+
+def _search_b(w):
+    return {"pk": _saved_search(w.company_b_profile, w.company_b).pk}
+
+
 def _shortlist_data(w):
     return {"vacancy": _vacancy(w.company_a_profile).pk, "code": w.candidate_a.code}
 
@@ -695,6 +710,30 @@ CASES = [
         signed_in(403, company=to("/matching/candidates/"), chamber=to("/matching/candidates/")),
         method="post",
         data=_shortlist_data,
+    ),
+    # Saved searches: the company's side lists them; a company (unverified in the world: the
+    # service refuses, back to the search) or its advisor saves; the owner deletes one (the
+    # advisor of company A sees company A's and is refused: back to the list).
+    Case("matching:searches", signed_in(403, company=200, chamber=200, iom=200)),
+    Case(
+        "matching:search_save",
+        signed_in(403, company=to("/matching/candidates/"), chamber=to("/matching/candidates/")),
+        method="post",
+        data=lambda w: {"name": "Welders", "query": ""},
+    ),
+    Case(
+        "matching:search_delete",
+        signed_in(403, company=to("/matching/searches/"), chamber=to("/matching/searches/")),
+        kwargs=_search_a,
+        method="post",
+        id="deleting a saved search of company A",
+    ),
+    Case(
+        "matching:search_delete",
+        signed_in(403, company=404, chamber=404),
+        kwargs=_search_b,
+        method="post",
+        id="deleting a saved search of company B",
     ),
     Case("matching:applications", signed_in(403, company=200, chamber=200, iom=200, centre=200)),
     Case(

@@ -38,6 +38,7 @@ from .offers import (
     quota_release,
     terms_hash,
 )
+from .searches import saved_search_create, saved_search_delete, saved_searches_digest
 
 __all__ = [
     "CANDIDATE_MOVES",
@@ -55,6 +56,9 @@ __all__ = [
     "interview_held",
     "interview_propose",
     "interview_reschedule",
+    "saved_search_create",
+    "saved_search_delete",
+    "saved_searches_digest",
     "OFFER_FIELDS",
     "SELECTION",
     "applications_end_for_withdrawal",

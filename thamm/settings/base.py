@@ -231,6 +231,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matching.tasks.expire_offers",
         "schedule": crontab(hour=0, minute=30),
     },
+    "saved-search-digests": {
+        "task": "matching.tasks.send_search_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # The portal's address, for links in e-mails that background tasks send (no request there).
