@@ -254,3 +254,7 @@ class SaveSearchForm(forms.Form):
         label=_("Tell me each day of new candidates who match it"), required=False
     )
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
+class GuidanceFileForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), help_text=_("At most 10 MB."))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thamm.models import TenantOwned, TimeStampedModel
+from thamm.uploads import DOCUMENT_TYPES, storage_name
 from thamm.versions import Version
 
 
@@ -201,6 +202,37 @@ class Interview(TenantOwned, TimeStampedModel):
             raise ValidationError({"video_link": _("Give the video-call link.")})
         if self.mode == self.Mode.PLACE and not self.place.strip():
             raise ValidationError({"place": _("Give the place of the interview.")})
+
+
+def _guidance_path(instance, filename: str) -> str:
+    # A random name in a folder per interview; never served by URL (a view checks who asks).
+    return storage_name(
+        f"interviews/{instance.interview_id}", DOCUMENT_TYPES[instance.content_type]
+    )
+
+
+class InterviewDocument(TenantOwned, TimeStampedModel):
+    """A file of guidance a company gives the candidate before the interview (what to prepare,
+    how to reach the place): PDF, JPEG or PNG, through thamm.uploads."""
+
+    tenant_path = "interview__application__company__organisation"
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=_guidance_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("interview guidance file")
+        verbose_name_plural = _("interview guidance files")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class InterviewSlot(TenantOwned, models.Model):

@@ -30,7 +30,15 @@ from thamm.stages import labelled_history
 from training.models import CEFR_ORDER, Course, Result
 from training.selectors import all_courses
 
-from .models import QUOTA, Application, Interview, Offer, QuotaSlot, SavedSearch
+from .models import (
+    QUOTA,
+    Application,
+    Interview,
+    InterviewDocument,
+    Offer,
+    QuotaSlot,
+    SavedSearch,
+)
 from .scoring import Explanation, Requirements, explain, scored
 
 # The ranked candidates a search pages through; past them the page asks for narrower filters.
@@ -370,7 +378,7 @@ def current_interview(*, user: User, application: Application) -> Interview | No
     return (
         Interview.objects.filter(application_id=application.pk)
         .select_related("chosen")
-        .prefetch_related("slots")
+        .prefetch_related("slots", "documents")
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -452,3 +460,9 @@ def saved_search_list(*, user: User) -> QuerySet[SavedSearch]:
 
 def saved_search_get(*, user: User, pk: int) -> SavedSearch:
     return get_visible_or_404(saved_search_list(user=user), pk=pk)
+
+
+def interview_document_get(*, user: User, pk: int) -> InterviewDocument:
+    """A guidance file, for whoever may see its interview's application."""
+    documents = InterviewDocument.objects.filter(interview__in=interview_list(user=user))
+    return get_visible_or_404(documents.select_related("interview__application"), pk=pk)

@@ -27,6 +27,16 @@ urlpatterns = [
     path("interviews/<int:pk>/cancel/", views.interview_cancel_view, name="interview_cancel"),
     path("interviews/<int:pk>/held/", views.interview_held_view, name="interview_held"),
     path(
+        "interviews/<int:pk>/documents/",
+        views.interview_document_add_view,
+        name="interview_document_add",
+    ),
+    path(
+        "interview-documents/<int:pk>/",
+        views.interview_document_view,
+        name="interview_document",
+    ),
+    path(
         "interviews/<int:pk>/calendar.ics",
         views.interview_calendar_view,
         name="interview_calendar",

@@ -16,6 +16,7 @@ from thamm.pagination import CappedPaginator, paginate
 from thamm.pdf import pdf_unavailable, render_pdf
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
+from thamm.uploads import upload_stream
 
 from .calendar import interview_event
 from .forms import (
@@ -23,6 +24,7 @@ from .forms import (
     AnswerForm,
     ChooseTimeForm,
     CompanyMoveForm,
+    GuidanceFileForm,
     InterviewForm,
     InterviewNoteForm,
     OfferAnswerForm,
@@ -49,6 +51,7 @@ from .selectors import (
     candidate_ranking,
     current_interview,
     identity_visible,
+    interview_document_get,
     interview_get,
     may_browse,
     offer_get,
@@ -68,6 +71,7 @@ from .services import (
     interview_ask_other_times,
     interview_cancel,
     interview_choose,
+    interview_document_add,
     interview_held,
     interview_propose,
     interview_reschedule,
@@ -411,6 +415,39 @@ def interview_other_times_view(request: HttpRequest, pk: int) -> HttpResponse:
         note="message",
         success=_("The company has been asked for other times."),
         page="matching:my_application",
+    )
+
+
+@role_required(*COMPANY_SIDE)
+@require_POST
+def interview_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = interview_get(user=request.user, pk=pk)
+    form = GuidanceFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file."))
+    else:
+        run_action(
+            request,
+            interview_document_add,
+            interview=interview,
+            upload=form.cleaned_data["file"],
+            by=request.user,
+            success=_("The file is given to the candidate."),
+        )
+    return redirect("matching:application", pk=interview.application_id)
+
+
+@role_required(*COMPANY_SIDE, Role.CENTRE, Role.CANDIDATE)
+def interview_document_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guidance file, streamed to whoever may see the interview; every download is audited."""
+    document = interview_document_get(user=request.user, pk=pk)
+    return upload_stream(
+        file=document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        actor=request.user,
+        target=document.interview.application,
+        detail={"interview_document": document.pk},
     )
 
 

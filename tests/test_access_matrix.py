@@ -241,6 +241,27 @@ def _agreed_b(w):
     return {"pk": _application(w.company_b_profile, w.candidate_b, status="agreed").pk}
 
 
+def _guidance_document(company, candidate):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from matching.models import InterviewDocument
+
+    interview = _interview(company, candidate, "scheduled")
+    document = InterviewDocument(
+        interview=interview, original_name="plan.pdf", content_type="application/pdf", size=9
+    )
+    document.file.save("x", SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n"), save=True)
+    return document
+
+
+def _guidance_a(w):
+    return {"pk": _guidance_document(w.company_a_profile, w.candidate_a).pk}
+
+
+def _guidance_b(w):
+    return {"pk": _guidance_document(w.company_b_profile, w.candidate_b).pk}
+
+
 def _interview_page(w):
     from matching.models import Interview
 
@@ -841,6 +862,39 @@ CASES = [
         kwargs=_scheduled_b,
         method="post",
         id="recording company B's interview",
+    ),
+    Case(
+        "matching:interview_document_add",
+        signed_in(
+            403,
+            company=to_page("matching:application", _interview_page),
+            chamber=to_page("matching:application", _interview_page),
+            iom=to_page("matching:application", _interview_page),
+        ),
+        kwargs=_scheduled_a,
+        method="post",
+        id="a guidance file for company A's interview",
+    ),
+    Case(
+        "matching:interview_document_add",
+        signed_in(
+            403, company=404, chamber=404, iom=to_page("matching:application", _interview_page)
+        ),
+        kwargs=_scheduled_b,
+        method="post",
+        id="a guidance file for company B's interview",
+    ),
+    Case(
+        "matching:interview_document",
+        signed_in(403, company=200, chamber=200, iom=200, centre=200, candidate=200),
+        kwargs=_guidance_a,
+        id="company A's guidance file for centre A's candidate",
+    ),
+    Case(
+        "matching:interview_document",
+        signed_in(403, company=404, chamber=404, iom=200, centre=404, candidate=404),
+        kwargs=_guidance_b,
+        id="company B's guidance file for centre B's candidate",
     ),
     Case(
         "matching:interview_calendar",

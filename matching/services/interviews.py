@@ -14,9 +14,10 @@ from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.notifications import notify
 from thamm.transitions import transition
+from thamm.uploads import upload_check
 
 from ..calendar import interview_event
-from ..models import Application, Interview, InterviewSlot
+from ..models import Application, Interview, InterviewDocument, InterviewSlot
 from .applications import (
     CANDIDATE_MOVES,
     COMPANY_MOVES,
@@ -265,3 +266,29 @@ def interview_held(*, interview: Interview, note: str, by: User) -> Interview:
     locked.save(update_fields=["status", "outcome_note", "updated_at"])
     _tell_about_interview(locked, "held", company=False)
     return locked
+
+
+@transaction.atomic
+def interview_document_add(*, interview: Interview, upload, by: User) -> InterviewDocument:
+    """Give the candidate a file of guidance for a proposed or set interview (PDF, JPEG or
+    PNG, by its content, 10 MB at most)."""
+    _check_acts_for(company=interview.application.company, by=by)
+    if interview.status not in (IS.PROPOSED, IS.SCHEDULED):
+        raise DomainError(_("This interview is not planned any more."))
+    checked = upload_check(upload)
+    document = InterviewDocument(
+        interview=interview,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=by,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    audit(
+        actor=by,
+        action="interview.document_add",
+        target=interview.application,
+        detail={"document": document.pk},
+    )
+    return document

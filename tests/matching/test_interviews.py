@@ -258,3 +258,47 @@ def test_the_interview_is_recorded_only_once_it_has_taken_place(world, agreed):
     agreed.refresh_from_db()
     assert agreed.status == Application.Stage.INTERVIEWED
     assert Notification.objects.filter(recipient=world.candidate, kind="interview.held").exists()
+
+
+def test_a_guidance_file_reaches_the_candidate_and_each_download_is_audited(
+    world, client_for, agreed
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from thamm.models import AuditEntry
+
+    interview = _propose(world, agreed, [_soon()])
+    response = client_for("company").post(
+        reverse("matching:interview_document_add", args=[interview.pk]),
+        {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4\nthe way to the plant\n")},
+    )
+    assert response.status_code == 302
+    document = interview.documents.get()
+    assert document.original_name == "plan.pdf" and "plan" not in document.file.name
+    page = client_for("candidate").get(reverse("matching:my_application", args=[agreed.pk]))
+    assert "plan.pdf" in page.content.decode()
+    download = client_for("candidate").get(
+        reverse("matching:interview_document", args=[document.pk])
+    )
+    assert b"the way to the plant" in b"".join(download.streaming_content)
+    assert download["Content-Security-Policy"].startswith("sandbox")
+    assert AuditEntry.objects.filter(actor=world.candidate, action="document.view").exists()
+    assert (
+        client_for("centre_b")
+        .get(reverse("matching:interview_document", args=[document.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_a_guidance_file_that_is_not_a_document_is_refused(world, client_for, agreed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    interview = _propose(world, agreed, [_soon()])
+    response = client_for("company").post(
+        reverse("matching:interview_document_add", args=[interview.pk]),
+        {"file": SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 not a pdf")},
+        follow=True,
+    )
+    assert "PDF, JPEG or PNG" in response.content.decode()
+    assert not interview.documents.exists()
