@@ -466,3 +466,23 @@ def interview_document_get(*, user: User, pk: int) -> InterviewDocument:
     """A guidance file, for whoever may see its interview's application."""
     documents = InterviewDocument.objects.filter(interview__in=interview_list(user=user))
     return get_visible_or_404(documents.select_related("interview__application"), pk=pk)
+
+
+# What a company's home asks it to do next, by the stage its applications wait in.
+COMPANY_TURN = {
+    Application.Stage.AGREED: "propose_interview",
+    Application.Stage.INTERVIEW_SCHEDULED: "record_interview",
+    Application.Stage.INTERVIEWED: "make_offer",
+}
+
+
+def company_next_steps(*, user: User) -> dict[str, int]:
+    """How many of the company's applications wait on it, by what it has to do (one query)."""
+    rows = (
+        application_list(user=user)
+        .filter(status__in=list(COMPANY_TURN))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {COMPANY_TURN[status]: n for status, n in rows}

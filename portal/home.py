@@ -12,7 +12,7 @@ from companies.models import Company
 from companies.selectors import chamber_suggestion, company_list, signed_current_statement
 from companies.services import publish_blockers
 from matching.models import Application
-from matching.selectors import application_list, quota_figures
+from matching.selectors import application_list, company_next_steps, quota_figures
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
 
@@ -62,6 +62,7 @@ def home_context(*, user: User) -> dict:
         if company is not None:
             context["blockers"] = publish_blockers(company=company)
             context["signed_current"] = signed_current_statement(user=user, company=company)
+            context["next_steps"] = company_next_steps(user=user)
             if not company.chamber_id:  # asked to name one: the chamber of its units' provinces
                 context["suggested_chamber"] = chamber_suggestion(company=company)
     if role in (Role.CENTRE, Role.IOM):

@@ -240,3 +240,19 @@ def test_the_application_list_runs_the_same_few_queries_whatever_its_length(
         with django_assert_max_num_queries(5):
             response = client.get(reverse("matching:applications"))
         assert len(response.context["page"]) == count
+
+
+def test_the_companys_home_says_what_waits_on_it(world, client_for, vacancy, candidate):
+    from ..factories import CandidateFactory
+
+    application = _ask(world, vacancy, candidate)
+    client = client_for("company")
+    assert "agreed to meet you" not in client.get("/").content.decode()
+    application_answer(application=application, agree=True, by=world.candidate)
+    other = make_available(CandidateFactory(training_centre=world.centre_org))
+    Application.objects.create(
+        company=vacancy.company, vacancy=vacancy, candidate=other, status="interviewed"
+    )
+    home = client.get("/").content.decode()
+    assert "1 candidate agreed to meet you: propose an interview." in home
+    assert "1 candidate interviewed waits for your decision." in home
