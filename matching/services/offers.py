@@ -79,6 +79,12 @@ OFFER_FIELDS = (
 LATEST_START_DAYS = 180  # an offer's start may come this long after the vacancy's
 
 
+def _euros(amount) -> str:
+    """An amount as the reader's language writes it (its decimal mark and digit grouping), as the
+    vacancy's page shows pay."""
+    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
 def offer_terms_from(vacancy: Vacancy) -> dict:
     """An offer's terms as the vacancy gives them (the form's starting point)."""
     return {
@@ -103,8 +109,10 @@ def offer_check_terms(*, vacancy: Vacancy, terms: dict) -> None:
         problems.append(
             _("the gross monthly pay must be from %(low)s to %(high)s euros")
             % {
-                "low": formats.number_format(vacancy.gross_monthly_pay, 2, use_l10n=True),
-                "high": formats.number_format(PAY_BOUNDS[1], 2, use_l10n=True),
+                "low": formats.number_format(
+                    vacancy.gross_monthly_pay, 2, use_l10n=True, force_grouping=True
+                ),
+                "high": formats.number_format(PAY_BOUNDS[1], 2, use_l10n=True, force_grouping=True),
             }
         )
     if not 8 <= terms["hours_per_week"] <= vacancy.hours_per_week:
@@ -259,7 +267,7 @@ def offer_terms(offer: Offer, language: str) -> list[tuple[str, str]]:
             (_("CCNL and level"), f"{offer.ccnl} — {offer.ccnl_level}"),
             (
                 _("Gross monthly pay"),
-                f"{formats.number_format(offer.gross_monthly_pay, 2, use_l10n=True)} €",
+                f"{_euros(offer.gross_monthly_pay)} €",
             ),
             (_("Hours per week"), str(offer.hours_per_week)),
             (_("Contract"), str(contract)),

@@ -319,7 +319,7 @@ def test_a_company_interviews_the_candidate_who_agreed_and_its_offer_takes_one_p
     assert "The offer has been sent; the candidate has been told." in _main(page), _main(page)
     offer_part = page.get_by_role("region", name="Offer", exact=True)
     italian = _terms(offer_part)
-    assert italian[_in("it", "Gross monthly pay")] == "2100,00 €"
+    assert italian[_in("it", "Gross monthly pay")] == "2.100,00 €"
     assert italian[_in("it", "Job")] == vacancy.title
     assert (
         page.get_by_role("region", name="Interview", exact=True)
@@ -334,7 +334,7 @@ def test_a_company_interviews_the_candidate_who_agreed_and_its_offer_takes_one_p
     person.goto(f"/matching/me/{application.pk}/")
     the_offer = mine.get_by_role("region", name=_in("fr", "The offer"), exact=True)
     french = _terms(the_offer)
-    assert french["Salaire brut mensuel"] == "2100,00 €"
+    assert french["Salaire brut mensuel"] == "2 100,00 €"
     assert french[_in("fr", "Employer")] == COMPANY
     assert french[_in("fr", "Job")] == vacancy.title
     assert french[_in("fr", "Hours per week")] == str(vacancy.hours_per_week)
@@ -384,7 +384,7 @@ def test_a_company_interviews_the_candidate_who_agreed_and_its_offer_takes_one_p
     the_offer = mine.get_by_role("region", name=_in("fr", "The offer"), exact=True)
     assert accepted_on in _words(the_offer.inner_text())
     assert the_offer.get_by_role("button").count() == 0
-    assert _terms(the_offer)["Salaire brut mensuel"] == "2100,00 €"
+    assert _terms(the_offer)["Salaire brut mensuel"] == "2 100,00 €"
     person.check("selection-offer-accepted-fr")
     application.refresh_from_db()
     assert application.status == Application.Stage.ACCEPTED

@@ -302,3 +302,16 @@ def test_a_guidance_file_that_is_not_a_document_is_refused(world, client_for, ag
     )
     assert "PDF, JPEG or PNG" in response.content.decode()
     assert not interview.documents.exists()
+
+
+def test_the_company_moves_a_set_interview_from_its_page(world, client_for, agreed):
+    interview = _propose(world, agreed, [_soon()])
+    interview_choose(interview=interview, slot_id=interview.slots.get().pk, by=world.candidate)
+    later = _soon(days=14, hour=11)
+    response = client_for("company").post(
+        reverse("matching:interview_reschedule", args=[interview.pk]),
+        {"starts_at": later.strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.chosen.starts_at == later and interview.sequence == 1

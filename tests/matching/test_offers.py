@@ -402,7 +402,11 @@ def test_the_terms_read_in_the_candidates_language(world, ready, candidate, lang
         "it": "Retribuzione lorda mensile",
     }
     assert pay[language] in terms
-    assert terms[pay[language]] == "1900,00 €"  # the decimal comma of it, fr and ar formats
+    # Each language's decimal mark and grouping, as the vacancy's page writes pay.
+    assert (
+        terms[pay[language]]
+        == {"fr": "1\u00a0900,00 €", "it": "1.900,00 €", "ar": "1900,00 €"}[language]
+    )
 
 
 def test_the_offer_prints_in_the_candidates_language_and_in_italian(
