@@ -135,3 +135,19 @@ def test_a_company_login_for_a_company_missing_from_the_files_is_refused(db, dat
     with pytest.raises(CommandError, match=r"demo/data/accounts\.toml: .*Veneta Robotika"):
         call_command("seed_demo", "--force", stdout=StringIO())
     assert not User.objects.exists() and not Company.objects.exists()
+
+
+def test_an_ethical_recruitment_training_recorded_in_the_future_is_refused(db, data_dir):
+    path = data_dir / "accounts.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "ethical_training_completed_on = 2026-09-22",
+            "ethical_training_completed_on = 2099-09-22",
+        )
+    )
+    with pytest.raises(
+        CommandError, match=r"demo/data/accounts\.toml: hr@orobica.*ethical_training_completed_on"
+    ):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    assert not User.objects.exists()

@@ -24,6 +24,7 @@ from companies.selectors import company_list
 from companies.services import current_statement, publish_blockers, vacancy_move
 from demo.files import read
 from demo.seed import DEMO_PASSWORD
+from matching.services import offer_gates
 from thamm.exceptions import DomainError
 from thamm.models import AuditEntry, Notification, StageChange
 from thamm.scheme import current_scheme
@@ -349,6 +350,9 @@ def test_the_orobica_login_company_is_verified_signed_and_publishing(demo):
     assert publish_blockers(company=company) == []
     assert company.vacancies.filter(status=Vacancy.Status.PUBLISHED).count() >= 2
     assert company.vacancies.filter(status=Vacancy.Status.DRAFT).exists()
+    # IOM has recorded its login's ethical-recruitment training: nothing stops it sending offers.
+    assert hr.ethical_training_completed_on <= timezone.localdate()
+    assert offer_gates(company=company, by=hr) == []
 
 
 def test_a_login_company_is_pending_with_drafts_it_cannot_publish_yet(demo):
