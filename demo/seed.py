@@ -11,7 +11,7 @@ from django.db import transaction
 
 from .employers import Summary, seed_companies
 from .people import DEMO_PASSWORD, DemoLogin, seed_logins
-from .trainees import Trainees, seed_candidates
+from .trainees import Trainees, seed_candidates, trainees
 
 __all__ = ["DEMO_PASSWORD", "DemoLogin", "Seeded", "seed"]
 
@@ -27,5 +27,6 @@ class Seeded:
 def seed() -> Seeded:
     """Create (or bring back) the demo data; returns what `seed_demo` prints."""
     logins = seed_logins()
-    candidates = seed_candidates()
-    return Seeded(logins, candidates, seed_companies())
+    seed_candidates()
+    companies = seed_companies()
+    return Seeded(logins, trainees(), companies)

@@ -33,9 +33,9 @@ from training.selectors import certification_check
 
 CANDIDATES_LINE = (
     "120 demo candidates at the two training centres (24 registered, 40 in training, "
-    "14 certified, 26 available, 10 withdrawn, 6 not certified); 27 with their own login: the "
-    "candidate login below, and each available one as <CIN in lower case>"
-    "@candidates.thamm.example."
+    "13 certified, 27 available, 10 withdrawn, 6 not certified); 27 with their own login: the "
+    "candidate login below, and each other one who agreed to be shown to companies as "
+    "<CIN in lower case>@candidates.thamm.example."
 )
 
 
@@ -172,7 +172,7 @@ def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_servic
 def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
     notice = PrivacyNotice.in_force()
     available = Candidate.objects.filter(status="available").select_related("user")
-    assert available.count() == 26
+    assert available.count() == 27  # 26, and the candidate login's person
     assert {c.training_centre.city for c in available} == {"Casablanca", "Tanger"}
     certified = Candidate.objects.filter(status__in=["certified", "available"])
     assert 0.6 <= available.count() / certified.count() <= 0.7  # about two thirds
@@ -191,12 +191,9 @@ def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
         assert candidate.profile_shared
     for candidate in Candidate.objects.exclude(status="available"):
         assert not candidate.profile_shared and not candidate.consents.exists()
-    # Only the candidate login's person has a login without being available.
-    assert list(
-        Candidate.objects.filter(user__isnull=False)
-        .exclude(status="available")
-        .values_list("user__email", flat=True)
-    ) == ["candidate@thamm.example"]
+    # Every login is of someone available, the candidate login's person included.
+    assert not Candidate.objects.filter(user__isnull=False).exclude(status="available").exists()
+    assert available.filter(user__email="candidate@thamm.example").exists()
 
 
 def test_available_demo_candidates_differ_in_what_companies_will_filter_on(demo):
@@ -376,6 +373,9 @@ def test_the_demo_candidate_login_and_their_record_are_the_same_person(demo):
     assert login.get_short_name() == record.first_name  # the home page's greeting
     assert record.full_name_ar
     assert (record.cin, record.full_name) == ("BE100000", "Amine Tazi")
-    # Certified, and still to decide whether companies see them: the demo lets them choose.
-    assert record.status == Candidate.Status.CERTIFIED and not record.consents.exists()
+    # Certified, and he chose himself that companies see him: available, a company can ask him.
+    assert record.status == Candidate.Status.AVAILABLE and record.profile_shared
+    consent = record.consents.get()
+    assert consent.by == login and consent.action == ConsentRecord.Action.GIVE
+    assert consent.share_with_companies and consent.notice == PrivacyNotice.in_force()
     assert Invitation.objects.get(email=login.email).accepted_by == login
