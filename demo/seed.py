@@ -1,5 +1,6 @@
 """The demo data of `manage.py seed_demo`: the files in demo/data/ (organisations and logins,
-candidates and cohorts, companies and their units, vacancies), created through the apps' services.
+candidates and cohorts, companies and their units, vacancies, the selection of workers), created
+through the apps' services.
 
 Idempotent: seeding again changes nothing, except that the logins get their demo password, name
 and MFA secret back.
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from .applications import Selection, seed_applications
 from .employers import Summary, seed_companies
 from .people import DEMO_PASSWORD, DemoLogin, seed_logins
 from .trainees import Trainees, seed_candidates, trainees
@@ -21,6 +23,7 @@ class Seeded:
     logins: list[DemoLogin]
     candidates: Trainees  # the demo candidates at the two training centres
     companies: Summary
+    selection: Selection
 
 
 @transaction.atomic
@@ -29,4 +32,6 @@ def seed() -> Seeded:
     logins = seed_logins()
     seed_candidates()
     companies = seed_companies()
-    return Seeded(logins, trainees(), companies)
+    selection = seed_applications()
+    # The candidates last: the selection moves some on (those who accepted an offer).
+    return Seeded(logins, trainees(), companies, selection)

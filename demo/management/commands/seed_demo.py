@@ -35,6 +35,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  {seeded.candidates}")
         self.stdout.write(f"  {seeded.companies}")
+        self.stdout.write(f"  {seeded.selection}")
         for login in seeded.logins:
             line = f"  {login.role:<22} {login.email:<34} {login.organisation}"
             if login.totp_secret:
