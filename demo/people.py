@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 
@@ -87,6 +88,12 @@ def seed_logins() -> list[DemoLogin]:
             "accounts",
             f"{email}: no company {company!r} in companies.toml",
         )
+        trained = spec.get("ethical_training_completed_on")
+        check(
+            trained is None or (bool(company) and trained <= timezone.localdate()),
+            "accounts",
+            f"{email}: ethical_training_completed_on is for a company login, on a day past",
+        )
         user = User.objects.filter(email=email).first()
         if user is None and (org_name or company):
             user = new_account(email=email, full_name=spec["full_name"])
@@ -103,8 +110,10 @@ def seed_logins() -> list[DemoLogin]:
 
 
 def _bring_back(user: User, spec: dict, *, organisation: Organisation | None) -> None:
-    """The login's demo name, password, flags, confirmed address, membership and MFA secret."""
+    """The login's demo name, password, flags, confirmed address, membership, MFA secret, and
+    the ethical-recruitment course IOM records (in the admin) on a company user."""
     user.full_name = spec["full_name"]
+    user.ethical_training_completed_on = spec.get("ethical_training_completed_on")
     user.is_candidate = not (spec.get("organisation") or spec.get("company"))
     user.is_superuser = user.is_staff = spec.get("superuser", False)
     user.is_active = True

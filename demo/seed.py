@@ -1,5 +1,6 @@
 """The demo data of `manage.py seed_demo`: the files in demo/data/ (organisations and logins,
-candidates and cohorts, companies and their units, vacancies), created through the apps' services.
+candidates and cohorts, companies and their units, vacancies, the selection of workers), created
+through the apps' services.
 
 Idempotent: seeding again changes nothing, except that the logins get their demo password, name
 and MFA secret back.
@@ -9,9 +10,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from .applications import Selection, seed_applications
 from .employers import Summary, seed_companies
 from .people import DEMO_PASSWORD, DemoLogin, seed_logins
-from .trainees import Trainees, seed_candidates
+from .trainees import Trainees, seed_candidates, trainees
 
 __all__ = ["DEMO_PASSWORD", "DemoLogin", "Seeded", "seed"]
 
@@ -21,11 +23,15 @@ class Seeded:
     logins: list[DemoLogin]
     candidates: Trainees  # the demo candidates at the two training centres
     companies: Summary
+    selection: Selection
 
 
 @transaction.atomic
 def seed() -> Seeded:
     """Create (or bring back) the demo data; returns what `seed_demo` prints."""
     logins = seed_logins()
-    candidates = seed_candidates()
-    return Seeded(logins, candidates, seed_companies())
+    seed_candidates()
+    companies = seed_companies()
+    selection = seed_applications()
+    # The candidates last: the selection moves some on (those who accepted an offer).
+    return Seeded(logins, trainees(), companies, selection)

@@ -3,7 +3,7 @@ only through the portal's services, by their centre's staff login (accounts.toml
 results, certification, withdrawal or end without the certificate. Two of every three certified
 candidates accept the login their centre invites them to make and agree to be shown to
 companies, which makes them available; the candidate login (accounts.toml) is made the same way,
-for Casablanca's first candidate.
+for Casablanca's first candidate, who agrees too (candidates.toml, `login_candidate`).
 
 Only the candidates missing are created, each taken at once to its outcome: seeding again
 changes nobody, and a candidate moved during a demo stays where they were moved.
@@ -59,8 +59,8 @@ class Trainees:
         stages = ", ".join(f"{n} {stage.replace('_', ' ')}" for stage, n in self.stages.items())
         return (
             f"{self.total} demo candidates at the two training centres ({stages}); "
-            f"{self.logins} with their own login: the candidate login below, and each available "
-            f"one as <CIN in lower case>@{self.login_domain}."
+            f"{self.logins} with their own login: the candidate login below, and each other one "
+            f"who agreed to be shown to companies as <CIN in lower case>@{self.login_domain}."
         )
 
 
@@ -87,21 +87,27 @@ def _check_file(data: dict) -> None:
         )
 
 
-def seed_candidates() -> Trainees:
-    """Create the demo candidates that are missing, each taken to their outcome; returns what the
-    demo centres then hold."""
+def seed_candidates() -> None:
+    """Create the demo candidates that are missing, each taken to their outcome."""
     data = read("candidates")
     _check_file(data)
     outcomes = [spec["outcome"] for spec in data["outcomes"] for _ in range(spec["count"])]
-    organisations = []
     for city, place in data["centres"].items():
         organisation = Organisation.objects.get(kind=Organisation.Kind.TRAINING_CENTRE, city=city)
-        organisations.append(organisation)
         centre = Centre(organisation, city, _staff_login(organisation))
         registered = _register(centre, place, outcomes, data)
         if registered:
             _train(centre, registered, outcomes, data)
-    candidates = Candidate.objects.filter(training_centre__in=organisations)
+    _login_person_chooses(data)
+
+
+def trainees() -> Trainees:
+    """What the demo centres hold (once the selection has moved some candidates on)."""
+    data = read("candidates")
+    candidates = Candidate.objects.filter(
+        training_centre__kind=Organisation.Kind.TRAINING_CENTRE,
+        training_centre__city__in=list(data["centres"]),
+    )
     counts = dict(candidates.order_by().values_list("status").annotate(n=Count("pk")))
     return Trainees(
         total=sum(counts.values()),
@@ -219,9 +225,27 @@ def _train(centre: Centre, registered: dict, outcomes: list[str], data: dict) ->
             _sign_up(candidate, staff=centre.staff, full_name=person["full_name"])
         elif outcome == "certified" and _shown(rank, data["shown_to_companies"]):
             user = _sign_up(candidate, staff=centre.staff, full_name=candidate.full_name)
-            notice = PrivacyNotice.in_force()
-            check(notice is not None, "candidates", "no privacy notice in force to consent to")
-            consent_give(candidate=candidate, notice=notice, share_with_companies=True, by=user)
+            _share(candidate, user)
+
+
+def _share(candidate: Candidate, user: User) -> None:
+    """The candidate accepts the privacy notice and agrees to be shown to companies."""
+    notice = PrivacyNotice.in_force()
+    check(notice is not None, "candidates", "no privacy notice in force to consent to")
+    consent_give(candidate=candidate, notice=notice, share_with_companies=True, by=user)
+
+
+def _login_person_chooses(data: dict) -> None:
+    """The candidate login's person agrees to be shown to companies if the file says so, once:
+    a choice made during a demo (consent withdrawn, given again) stays as it was made. Also in
+    a database seeded before they agreed in the demo."""
+    person = _login_person(data)
+    if not person.get("shown_to_companies"):
+        return
+    candidate = Candidate.objects.select_related("user").filter(user__email=person["email"])
+    candidate = candidate.first()
+    if candidate is not None and not candidate.consents.exists():
+        _share(candidate, candidate.user)
 
 
 def _shown(rank: int, pattern: list[bool]) -> bool:

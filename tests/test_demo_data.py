@@ -110,10 +110,11 @@ def test_the_certified_candidates_the_file_shows_to_companies_are_made_available
     )
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
-    # All the certified, but the candidate login's person, who has not decided yet.
-    assert "(24 registered, 40 in training, 1 certified, 39 available, " in out.getvalue()
+    # All the certified, the candidate login's person too (candidates.toml, `login_candidate`);
+    # the four who accepted an offer (applications.toml) are selected since.
+    assert "(24 registered, 40 in training, 36 available, 4 selected, " in out.getvalue()
     assert "; 40 with their own login" in out.getvalue()
-    assert Candidate.objects.get(status="certified").user.email == "candidate@thamm.example"
+    assert not Candidate.objects.filter(status="certified").exists()
 
 
 def test_a_cohort_that_has_not_started_is_refused_naming_the_file(db, data_dir):
@@ -135,3 +136,70 @@ def test_a_company_login_for_a_company_missing_from_the_files_is_refused(db, dat
     with pytest.raises(CommandError, match=r"demo/data/accounts\.toml: .*Veneta Robotika"):
         call_command("seed_demo", "--force", stdout=StringIO())
     assert not User.objects.exists() and not Company.objects.exists()
+
+
+def test_an_ethical_recruitment_training_recorded_in_the_future_is_refused(db, data_dir):
+    path = data_dir / "accounts.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "ethical_training_completed_on = 2026-09-22",
+            "ethical_training_completed_on = 2099-09-22",
+        )
+    )
+    with pytest.raises(
+        CommandError, match=r"demo/data/accounts\.toml: hr@orobica.*ethical_training_completed_on"
+    ):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+NEW_APPLICATION = """
+[[application]]
+company = "Meccanica Orobica S.r.l."
+vacancy = "Tecnico PLC"
+cin = "K100008"
+stage = "offered"
+interview_note = "Preparato sui PLC, italiano B1."
+pay = 2300
+"""
+
+
+def test_an_application_added_to_the_data_file_is_walked_to_its_stage_through_the_services(
+    db, data_dir
+):
+    from matching.models import Application
+
+    _append(data_dir / "applications.toml", NEW_APPLICATION)
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    assert "31 applications at 3 companies (4 asked to meet, " in out.getvalue()
+    application = Application.objects.get(candidate__cin="K100008", vacancy__title="Tecnico PLC")
+    assert application.status == "offered"
+    offer = application.offer
+    assert offer.status == "sent" and offer.gross_monthly_pay == 2300
+    assert offer.sent_by.email == "hr@orobica.thamm.example"
+    assert application.interviews.get().status == "held"
+
+
+@pytest.mark.parametrize(
+    "text,error",
+    [
+        (NEW_APPLICATION.replace("K100008", "K109999"), r"K109999.*no candidate K109999"),
+        (NEW_APPLICATION.replace("Tecnico PLC", "Capoturno di produzione"), r"no such published"),
+        (NEW_APPLICATION.replace("K100008", "K100003"), r"K100003.*not available to companies"),
+        # K100001 accepts an offer at Automazioni Emiliane: this one would end.
+        (NEW_APPLICATION.replace("K100008", "K100001"), r"K100001 accepts an offer and has other"),
+        (NEW_APPLICATION.replace("pay = 2300", "pay = 1500"), r"K100008.*gross monthly pay"),
+        (
+            NEW_APPLICATION.replace('stage = "offered"', 'stage = "rejected"'),
+            r"K100008.*writes its reason",
+        ),
+    ],
+    ids=["missing candidate", "draft vacancy", "not available", "accepted", "pay", "no reason"],
+)
+def test_an_application_the_demo_cannot_make_is_refused_naming_the_file(db, data_dir, text, error):
+    _append(data_dir / "applications.toml", text)
+    with pytest.raises(CommandError, match=r"demo/data/applications\.toml: .*" + error):
+        call_command("seed_demo", "--force", stdout=StringIO())
+    assert not User.objects.exists() and not Company.objects.exists()  # nothing half-seeded

@@ -18,12 +18,19 @@ from accounts.models import (
     User,
 )
 from accounts.selectors import companies_assisted_by
-from candidates.models import Candidate, ConsentRecord, PrivacyNotice
+from candidates.models import (
+    Candidate,
+    CandidateGroupObjectPermission,
+    ConsentRecord,
+    PrivacyNotice,
+)
 from companies.models import Attestation, Company, ProductionUnit, Vacancy
 from companies.selectors import company_list
 from companies.services import current_statement, publish_blockers, vacancy_move
 from demo.files import read
 from demo.seed import DEMO_PASSWORD
+from matching.models import Application, Interview, InterviewSlot, Offer, QuotaSlot
+from predeparture.models import Case
 from thamm.exceptions import DomainError
 from thamm.models import AuditEntry, Notification, StageChange
 from thamm.scheme import current_scheme
@@ -32,9 +39,9 @@ from training.selectors import certification_check
 
 CANDIDATES_LINE = (
     "120 demo candidates at the two training centres (24 registered, 40 in training, "
-    "14 certified, 26 available, 10 withdrawn, 6 not certified); 27 with their own login: the "
-    "candidate login below, and each available one as <CIN in lower case>"
-    "@candidates.thamm.example."
+    "13 certified, 23 available, 4 selected, 10 withdrawn, 6 not certified); 27 with their own "
+    "login: the candidate login below, and each other one who agreed to be shown to companies "
+    "as <CIN in lower case>@candidates.thamm.example."
 )
 
 
@@ -78,6 +85,13 @@ def _counts() -> dict[str, int]:
         Invitation,
         EmailAddress,
         Notification,
+        CandidateGroupObjectPermission,
+        Application,
+        Interview,
+        InterviewSlot,
+        Offer,
+        QuotaSlot,
+        Case,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -97,7 +111,9 @@ def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(demo):
     for user in User.objects.all():
         assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
         if user.email not in output:
-            assert user.candidate.status == Candidate.Status.AVAILABLE
+            # Shown to companies; selected since, if they accepted an offer.
+            hired = QuotaSlot.objects.filter(candidate=user.candidate).exists()
+            assert user.candidate.status == ("selected" if hired else "available")
             assert user.email == f"{user.candidate.cin.lower()}@candidates.thamm.example"
     assert DEMO_PASSWORD in output and "TOTP secret" in output
     assert (
@@ -121,8 +137,8 @@ def test_seed_demo_has_the_scheme_partners(demo):
 
 def test_demo_results_agree_with_the_certification_rule(demo):
     scheme = current_scheme()
-    # Certified, whether shown to companies (available) or not.
-    certified = Candidate.objects.filter(status__in=["certified", "available"])
+    # Certified, whether shown to companies (available, or selected since) or not.
+    certified = Candidate.objects.filter(status__in=["certified", "available", "selected"])
     assert certified.count() == 40
     assert all(certification_check(candidate=c, scheme=scheme).ready for c in certified)
     for stage in ("in_training", "not_certified"):
@@ -151,8 +167,10 @@ def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_servic
         assert all(a.to_stage == b.from_stage for a, b in zip(moves, moves[1:], strict=False))
         centre_staff = staff[candidate.training_centre_id]
         for move in moves:
-            # The candidate themself publishes their profile; their centre makes the other moves.
-            expected = candidate.user if move.to_stage == "available" else centre_staff
+            # The candidate themself publishes their profile and accepts an offer (selected);
+            # their centre makes the other moves.
+            by_themself = move.to_stage in ("available", "selected")
+            expected = candidate.user if by_themself else centre_staff
             assert move.by == expected, (candidate.cin, move.to_stage)
         if candidate.status in ("withdrawn", "not_certified"):
             assert moves[-1].note  # with the reason the stage form asks for
@@ -170,10 +188,12 @@ def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_servic
 
 def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
     notice = PrivacyNotice.in_force()
-    available = Candidate.objects.filter(status="available").select_related("user")
-    assert available.count() == 26
+    # Shown to companies: available, or selected since (they accepted an offer).
+    available = Candidate.objects.filter(status__in=["available", "selected"])
+    available = available.select_related("user")
+    assert available.count() == 27  # 26, and the candidate login's person
     assert {c.training_centre.city for c in available} == {"Casablanca", "Tanger"}
-    certified = Candidate.objects.filter(status__in=["certified", "available"])
+    certified = Candidate.objects.filter(status__in=["certified", "available", "selected"])
     assert 0.6 <= available.count() / certified.count() <= 0.7  # about two thirds
     for candidate in available:
         login = candidate.user
@@ -188,14 +208,15 @@ def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
         assert consent.by == login and consent.action == ConsentRecord.Action.GIVE
         assert consent.share_with_companies and consent.notice == notice
         assert candidate.profile_shared
-    for candidate in Candidate.objects.exclude(status="available"):
+    for candidate in Candidate.objects.exclude(status__in=["available", "selected"]):
         assert not candidate.profile_shared and not candidate.consents.exists()
-    # Only the candidate login's person has a login without being available.
-    assert list(
+    # Every login is of someone shown to companies, the candidate login's person included.
+    assert not (
         Candidate.objects.filter(user__isnull=False)
-        .exclude(status="available")
-        .values_list("user__email", flat=True)
-    ) == ["candidate@thamm.example"]
+        .exclude(status__in=["available", "selected"])
+        .exists()
+    )
+    assert available.filter(user__email="candidate@thamm.example").exists()
 
 
 def test_available_demo_candidates_differ_in_what_companies_will_filter_on(demo):
@@ -372,6 +393,181 @@ def test_the_demo_candidate_login_and_their_record_are_the_same_person(demo):
     assert login.get_short_name() == record.first_name  # the home page's greeting
     assert record.full_name_ar
     assert (record.cin, record.full_name) == ("BE100000", "Amine Tazi")
-    # Certified, and still to decide whether companies see them: the demo lets them choose.
-    assert record.status == Candidate.Status.CERTIFIED and not record.consents.exists()
+    # Certified, and he chose himself that companies see him: available, a company can ask him.
+    assert record.status == Candidate.Status.AVAILABLE and record.profile_shared
+    consent = record.consents.get()
+    assert consent.by == login and consent.action == ConsentRecord.Action.GIVE
+    assert consent.share_with_companies and consent.notice == PrivacyNotice.in_force()
     assert Invitation.objects.get(email=login.email).accepted_by == login
+
+
+# --- The selection of workers (applications.toml) ---
+
+SELECTION_LINE = (
+    "30 applications at 3 companies (4 asked to meet, 3 agreed to meet, 2 declined to meet, "
+    "3 interview proposed, 3 interview scheduled, 2 interviewed, 2 offer made, 4 offer accepted, "
+    "2 offer declined, 3 not retained, 2 withdrawn); 4 of the scheme's 500 places taken "
+    "(2 Lombardia, 2 Emilia-Romagna)."
+)
+# The stages the demo shows, each at least once.
+DEMO_STAGES = {
+    "shortlisted",
+    "agreed",
+    "meeting_declined",
+    "interview_proposed",
+    "interview_scheduled",
+    "interviewed",
+    "offered",
+    "accepted",
+    "declined",
+    "rejected",
+    "withdrawn",
+}
+
+
+def test_demo_applications_are_at_every_stage_over_verified_companies_published_vacancies(demo):
+    assert SELECTION_LINE in demo
+    applications = Application.objects.select_related("vacancy", "company", "candidate")
+    assert set(applications.values_list("status", flat=True)) == DEMO_STAGES
+    assert applications.values("company").distinct().count() >= 3
+    for application in applications:
+        assert application.company.status == Company.Status.VERIFIED
+        assert application.vacancy.company_id == application.company_id
+        assert application.vacancy.status == Vacancy.Status.PUBLISHED
+        application.full_clean()
+    # A company that does not go on keeps its reason, for itself.
+    for application in applications.filter(status="rejected"):
+        assert application.company_note
+        last = StageChange.objects.filter(
+            target_type="matching.application", target_id=str(application.pk)
+        ).last()
+        assert last.to_stage == "rejected" and last.note
+
+
+def test_every_demo_application_meets_its_vacancys_requirements(demo):
+    from matching.scoring import scored
+    from matching.selectors import requirements
+
+    for vacancy in Vacancy.objects.filter(applications__isnull=False).distinct():
+        candidates = Candidate.objects.filter(applications__vacancy=vacancy)
+        eligible = scored(candidates, requirements(vacancy)).filter(eligible=True)
+        assert eligible.count() == candidates.count(), vacancy.title  # as a search ranks them
+
+
+def test_accepted_demo_offers_hold_quota_places_by_region_and_company_with_a_case_each(demo):
+    from matching.selectors import quota_figures
+    from matching.services import offer_terms, terms_hash
+
+    accepted = Application.objects.filter(status="accepted").select_related("offer", "candidate")
+    assert 3 <= accepted.count() <= 4
+    for application in accepted:
+        offer = application.offer
+        assert offer.status == Offer.Status.ACCEPTED
+        slot = QuotaSlot.objects.get(offer=offer, released_at__isnull=True)
+        assert (slot.candidate, slot.company_id) == (application.candidate, application.company_id)
+        assert slot.region == application.vacancy.unit.region == offer.region
+        case = Case.objects.get(offer=offer)
+        assert (case.candidate, case.company_id) == (application.candidate, application.company_id)
+        assert application.candidate.status == Candidate.Status.SELECTED
+        # What the candidate accepted is what they read, in their language.
+        shown = offer_terms(offer, offer.accepted_language)
+        assert offer.accepted_terms == [list(row) for row in shown]
+        assert offer.accepted_terms_hash == terms_hash(shown)
+        # The only application of a worker who accepted: accepting ends the others.
+        assert application.candidate.applications.count() == 1
+    # Every offer went through the three ethical-recruitment gates: a company login sent it.
+    for offer in Offer.objects.exclude(status=Offer.Status.DRAFT).select_related("sent_by"):
+        assert offer.sent_by.role == "company"
+        assert offer.sent_by.ethical_training_completed_on <= timezone.localdate()
+        assert Attestation.objects.filter(
+            company=offer.application.company, statement=current_statement()
+        ).exists()
+    # IOM's home: places used, by region (more than one) and by company (more than one).
+    figures = quota_figures(user=User.objects.get(email="iom@thamm.example"))
+    assert figures.used == accepted.count() == QuotaSlot.objects.count()
+    assert figures.remaining == figures.quota - figures.used
+    assert len([used for _, used, _ in figures.by_region if used]) >= 2
+    assert len(figures.by_company) >= 2 and sum(n for _, n in figures.by_company) == figures.used
+
+
+def test_the_demo_candidate_has_a_request_from_meccanica_orobica_waiting_for_his_answer(demo):
+    from matching.selectors import application_list, identity_visible
+    from matching.services import application_answer, interview_propose
+
+    login = User.objects.get(email="candidate@thamm.example")
+    hr = User.objects.get(email="hr@orobica.thamm.example")
+    (request,) = application_list(user=login)
+    assert request.status == "shortlisted" and request.shortlisted_by == hr
+    assert request.company.legal_name == "Meccanica Orobica S.r.l."
+    assert request.vacancy.status == Vacancy.Status.PUBLISHED
+    assert Notification.objects.filter(recipient=login, kind="application.asked_to_meet").exists()
+    # Until he agrees, the company does not know who he is; the demo lets him agree...
+    assert not identity_visible(user=hr, candidate=request.candidate)
+    application_answer(application=request, agree=True, by=login)
+    # ... and the company then sees his name and proposes an interview.
+    assert identity_visible(user=hr, candidate=request.candidate)
+    when = timezone.now() + datetime.timedelta(days=3)
+    interview_propose(
+        application=request, times=[when], mode="video", video_link="https://meet.example/x", by=hr
+    )
+
+
+def test_every_move_of_a_demo_application_is_made_by_a_person_who_may_make_it(demo):
+    from matching.services import CANDIDATE_MOVES
+
+    candidate_stages = {move.target for move in CANDIDATE_MOVES.moves} | {"accepted", "declined"}
+    for application in Application.objects.select_related("candidate__user", "company"):
+        moves = list(
+            StageChange.objects.filter(
+                target_type="matching.application", target_id=str(application.pk)
+            )
+            .select_related("by")
+            .order_by("pk")
+        )
+        assert (moves[0].from_stage, moves[0].to_stage) == ("", "shortlisted")
+        assert moves[-1].to_stage == application.status
+        assert all(a.to_stage == b.from_stage for a, b in zip(moves, moves[1:], strict=False))
+        acts_for_company = {
+            u.pk
+            for u in User.objects.filter(is_active=True)
+            if company_list(user=u).filter(pk=application.company_id).exists()
+        }
+        for move in moves:
+            assert move.by is not None, (application.candidate.cin, move.to_stage)
+            withdrew = move.to_stage == "withdrawn" and move.from_stage != "shortlisted"
+            if move.to_stage in candidate_stages - {"withdrawn"} or withdrew:
+                assert move.by == application.candidate.user, (application.pk, move.to_stage)
+            else:
+                assert move.by.pk in acts_for_company, (application.pk, move.to_stage)
+                assert move.by.role in ("company", "chamber")  # never IOM for a company
+
+
+def test_demo_interviews_are_in_italian_working_hours_and_never_overlap_for_a_candidate(demo):
+    from zoneinfo import ZoneInfo
+
+    rome, now = ZoneInfo("Europe/Rome"), timezone.now()
+    times = {datetime.time.fromisoformat(t) for t in read("applications")["schedule"]["times"]}
+    busy = {}
+    for interview in Interview.objects.select_related("application", "chosen"):
+        slots = list(interview.slots.all())
+        for slot in slots:
+            local = slot.starts_at.astimezone(rome)
+            assert local.weekday() < 5 and local.time() in times, local
+            assert local.strftime("%m-%d") not in ("12-25", "12-26", "01-01")
+        if interview.status == Interview.Status.HELD:
+            assert interview.chosen.starts_at < now
+            assert interview.application.status != "interview_scheduled"
+        else:  # still to come: proposed, or chosen by the candidate
+            assert all(slot.starts_at > now for slot in slots)
+        if interview.chosen:
+            busy.setdefault(interview.application.candidate_id, []).append(
+                (interview.chosen.starts_at, interview.chosen.ends_at)
+            )
+    assert Interview.objects.filter(status="proposed").exists()
+    assert Interview.objects.filter(status="scheduled").exists()
+    for spans in busy.values():
+        spans.sort()
+        assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:], strict=False))
+    # Spread over the coming weeks.
+    coming = InterviewSlot.objects.filter(starts_at__gt=now).order_by("starts_at")
+    assert (coming.last().starts_at - coming.first().starts_at).days >= 14

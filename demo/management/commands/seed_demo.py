@@ -3,6 +3,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from demo.files import DemoDataError
 from demo.seed import DEMO_PASSWORD, seed
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 "seed_demo creates known passwords: run it with DEBUG on, or --force."
             )
         try:
-            with _quiet_task_log():
+            with _quiet_task_log(), _demo_mail_kept_in_memory():
                 seeded = seed()
         except DemoDataError as exc:  # a data file names something that is not there
             raise CommandError(str(exc)) from exc
@@ -35,11 +36,20 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  {seeded.candidates}")
         self.stdout.write(f"  {seeded.companies}")
+        self.stdout.write(f"  {seeded.selection}")
         for login in seeded.logins:
             line = f"  {login.role:<22} {login.email:<34} {login.organisation}"
             if login.totp_secret:
                 line += f"\n  {'':<22} MFA: TOTP secret {login.totp_secret} (any authenticator app)"
             self.stdout.write(line)
+
+
+def _demo_mail_kept_in_memory():
+    """The demo's people are told of what happens to them as anyone is (notifications, listed
+    at /notifications/), but their addresses are made up: the e-mails the seed's notifications
+    cause, some two hundred, go to an outbox in memory instead of `make run`'s console, where
+    they would bury the logins."""
+    return override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 
 
 @contextmanager
