@@ -81,6 +81,10 @@ def test_a_request_reads_the_version_once_and_still_sees_its_own_changes(monkeyp
     monkeypatch.setattr(
         cache, "get_or_set", lambda *a, **k: reads.append(a[0]) or real_get_or_set(*a, **k)
     )
+    current_scheme()
+    current_scheme()
+    assert len(reads) == 2  # outside a request every read asks the cache
+    reads.clear()
     request_started.send(sender=None)
     try:
         current_scheme()
@@ -93,7 +97,16 @@ def test_a_request_reads_the_version_once_and_still_sees_its_own_changes(monkeyp
         assert current_scheme().quota == 321
     finally:
         request_finished.send(sender=None)
-    reads.clear()
+
+
+def test_a_change_rolled_back_is_not_kept_for_anyone():
+    from django.db import transaction
+
     current_scheme()
-    current_scheme()
-    assert len(reads) == 2  # outside a request every read asks the cache
+    with pytest.raises(RuntimeError), transaction.atomic():
+        scheme = Scheme.objects.get(is_current=True)
+        scheme.quota = 321
+        scheme.save()
+        assert current_scheme().quota == 321  # the transaction reads its own change
+        raise RuntimeError("rolled back")
+    assert current_scheme().quota == Scheme.objects.get(is_current=True).quota != 321

@@ -10,7 +10,8 @@ in production), so every process sees a change on its next read. Each call retur
 a caller that changes what it got changes nobody else's.
 
 Within a request the version is read from the cache once. It changes when a row is saved and
-again when the transaction commits, so a process that read the old row in between builds again.
+again when the transaction commits, so a process that read the old row in between builds again;
+the transaction that saved it reads afresh, keeping nothing, until it commits (it may roll back).
 Changes that bypass the ORM's signals (a raw UPDATE, a data migration) show after
 `reference_changed()` or a cache clear.
 """
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.signals import request_finished, request_started
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from .versions import Version
@@ -61,6 +63,13 @@ def reference(name: str, build: Callable[[], T], *, key: str = "") -> T:
     """What `build()` returns (concrete values: a model instance, a list), built once per
     process until the reference data changes, or `key` does (what else the value depends on:
     today's date, say)."""
+    changing = getattr(_request, "changing", None)
+    if changing is not None:
+        if connection.atomic_blocks and connection.atomic_blocks[0] is changing:
+            # This transaction changed reference data it may still roll back: what it reads
+            # now is for itself, never kept for others.
+            return build()
+        _request.changing = None  # committed or rolled back since
     version = _version()
     held = _built.get(name)
     if held is None or held[0] != version or held[1] != key:
@@ -72,6 +81,8 @@ def reference(name: str, build: Callable[[], T], *, key: str = "") -> T:
 def reference_changed(**_kwargs) -> None:
     """Every process builds its reference data again (now, and once the transaction commits)."""
     _request.version = None  # this request reads the new version too
+    if connection.in_atomic_block:  # the outermost transaction, until it ends
+        _request.changing = connection.atomic_blocks[0]
     VERSION.changed()
 
 

@@ -162,6 +162,10 @@ def application_shortlist(
     _check_acts_for(company=company, by=by)
     if company.status != Company.Status.VERIFIED:
         raise DomainError(_("Only a verified company can ask candidates to meet it."))
+    if vacancy.status == Vacancy.Status.DRAFT:
+        raise DomainError(
+            _("Publish the vacancy first: candidates are asked about a published job.")
+        )
     if not vacancy.is_open:
         raise DomainError(_("This vacancy is filled or closed: candidates can no longer be asked."))
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -222,6 +226,7 @@ def application_candidate_withdraw(*, application: Application, by: User) -> App
         queryset=Application.objects.select_related("candidate", "company__organisation"),
     )
     disclosure_sync(company=locked.company, candidate=locked.candidate)
+    _end_interviews(locked)
     _tell_company(locked, "candidate_withdrew")
     return locked
 
@@ -249,5 +254,12 @@ def application_company_move(
         queryset=Application.objects.select_related("candidate", "company__organisation"),
         prepare=keep_note,
     )
+    _end_interviews(locked)
     _tell_candidate(locked, "not_retained" if move == "reject" else "request_withdrawn")
     return locked
+
+
+def _end_interviews(application: Application) -> None:
+    from .interviews import interviews_end  # interviews builds on this module
+
+    interviews_end(application=application)

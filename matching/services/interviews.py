@@ -292,3 +292,22 @@ def interview_document_add(*, interview: Interview, upload, by: User) -> Intervi
         detail={"document": document.pk},
     )
     return document
+
+
+def interviews_end(*, application: Application) -> int:
+    """An application that ends takes its planned interviews with it: they are cancelled, and a
+    set one leaves both sides' calendars (the candidate is free again for other companies).
+    Inside the caller's transaction; returns how many were cancelled."""
+    ended = 0
+    for interview in (
+        Interview.objects.select_for_update(of=("self",))
+        .filter(application=application, status__in=(IS.PROPOSED, IS.SCHEDULED))
+        .select_related("application__candidate__user", "application__company", "chosen")
+    ):
+        was_set = interview.status == IS.SCHEDULED
+        interview.status, interview.sequence = IS.CANCELLED, interview.sequence + 1
+        interview.save(update_fields=["status", "sequence", "updated_at"])
+        if was_set:
+            _tell_about_interview(interview, "cancelled", cancel=True)
+        ended += 1
+    return ended

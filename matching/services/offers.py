@@ -47,6 +47,7 @@ from .applications import (
     _tell_company,
     disclosure_sync,
 )
+from .interviews import interviews_end
 
 A, OS = Application.Stage, Offer.Status
 # The candidate's stage once they accept (the pre-departure app moves them on from there).
@@ -358,7 +359,7 @@ def offer_accept(*, offer: Offer, by: User, language: str, shown_hash: str) -> O
         .exclude(pk=application.pk)
         .select_related("company", "candidate")
     ):
-        _withdraw_for_acceptance(other, by)
+        _end_for_candidate(other, by, "withdraw_accepted_elsewhere")
     offer_accepted.send(sender=Offer, offer=locked)
     audit(
         actor=by,
@@ -370,19 +371,15 @@ def offer_accept(*, offer: Offer, by: User, language: str, shown_hash: str) -> O
     return locked
 
 
-def _withdraw_for_acceptance(application: Application, by: User) -> None:
-    """The candidate's other applications end when they accept an offer (an offer sent to
-    them there is withdrawn); each company is told."""
+def _end_for_candidate(application: Application, by: User, move: str) -> None:
+    """One of the candidate's other applications ends because they accepted an offer elsewhere
+    (`move` withdraw_accepted_elsewhere) or left the scheme (withdraw_left_scheme): an offer sent
+    there is withdrawn, its interviews cancelled, the company told and no longer sees them."""
     Offer.objects.filter(application=application, status=OS.SENT).update(
         status=OS.WITHDRAWN, decided_at=timezone.now()
     )
-    transition(
-        CANDIDATE_OFFER_MOVES,
-        application,
-        "withdraw_accepted_elsewhere",
-        by=by,
-        note="accepted another offer",
-    )
+    transition(CANDIDATE_OFFER_MOVES, application, move, by=by)
+    interviews_end(application=application)
     disclosure_sync(company=application.company, candidate=application.candidate)
     _tell_company(application, "candidate_withdrew")
 
@@ -461,12 +458,8 @@ CANDIDATE_OFFER_MOVES = Lifecycle(
     moves=(
         Move("accept", (A.OFFERED,), A.ACCEPTED, manual=False),
         Move("decline", (A.OFFERED,), A.DECLINED, manual=False),
-        Move(
-            "withdraw_accepted_elsewhere",
-            Application.OPEN_STAGES,
-            A.WITHDRAWN,
-            manual=False,
-        ),
+        Move("withdraw_accepted_elsewhere", Application.OPEN_STAGES, A.WITHDRAWN, manual=False),
+        Move("withdraw_left_scheme", Application.OPEN_STAGES, A.WITHDRAWN, manual=False),
     ),
     audit_prefix="application",
     refusal=_l("This is not possible now: the application is “%(stage)s”."),
@@ -496,7 +489,7 @@ def applications_end_for_withdrawal(*, candidate: Candidate, by: User) -> int:
     for application in Application.objects.filter(
         candidate=candidate, status__in=Application.OPEN_STAGES
     ).select_related("company", "candidate"):
-        _withdraw_for_acceptance(application, by)
+        _end_for_candidate(application, by, "withdraw_left_scheme")
         ended += 1
     quota_release(candidate=candidate, reason="the candidate withdrew from the scheme", by=by)
     return ended

@@ -256,3 +256,31 @@ def test_the_companys_home_says_what_waits_on_it(world, client_for, vacancy, can
     home = client.get("/").content.decode()
     assert "1 candidate agreed to meet you: propose an interview." in home
     assert "1 candidate interviewed waits for your decision." in home
+
+
+def test_a_draft_vacancy_cannot_ask_anyone_yet(world, vacancy, candidate):
+    from companies.models import Vacancy as V
+
+    V.objects.filter(pk=vacancy.pk).update(status="draft")
+    vacancy.refresh_from_db()
+    with pytest.raises(DomainError, match="Publish the vacancy first"):
+        _ask(world, vacancy, candidate)
+
+
+def test_a_candidate_who_leaves_the_scheme_ends_their_applications_as_such(
+    world, vacancy, candidate
+):
+    from candidates.services import candidate_withdraw
+    from thamm.models import StageChange
+
+    application = _ask(world, vacancy, candidate)
+    application_answer(application=application, agree=True, by=world.candidate)
+    candidate.refresh_from_db()
+    candidate_withdraw(candidate=candidate, by=world.centre, reason="moved to Spain")
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    change = StageChange.objects.filter(
+        target_type="matching.application", target_id=str(application.pk)
+    ).last()
+    assert change.to_stage == "withdrawn" and "accepted another offer" not in change.note
+    assert not identity_visible(user=world.company, candidate=candidate)

@@ -315,3 +315,22 @@ def test_the_company_moves_a_set_interview_from_its_page(world, client_for, agre
     assert response.status_code == 302
     interview.refresh_from_db()
     assert interview.chosen.starts_at == later and interview.sequence == 1
+
+
+def test_an_application_that_ends_cancels_its_interview_and_frees_the_candidate(
+    world, vacancy, candidate, agreed, django_capture_on_commit_callbacks
+):
+    from matching.services import application_candidate_withdraw
+
+    interview = _propose(world, agreed, [_soon(hour=10)])
+    interview_choose(interview=interview, slot_id=interview.slots.get().pk, by=world.candidate)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        application_candidate_withdraw(application=agreed, by=world.candidate)
+    interview.refresh_from_db()
+    assert interview.status == "cancelled"
+    assert any(
+        str(_ics(m)["method"]) == "CANCEL" for m in mail.outbox if m.attachments
+    )  # out of both calendars
+    other = _agreed(world, make_vacancy(world.company_a_profile), candidate)
+    assert _propose(world, other, [_soon(hour=10)]).status == "proposed"  # free again
