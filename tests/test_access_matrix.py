@@ -1335,6 +1335,12 @@ ADMIN_IOM_ANSWERS = {
     "admin:logout": 405,  # POST only
     "admin:thamm_auditentry_add": 403,  # the audit log is append-only: no add form
     "admin:companies_attestation_add": 403,  # signatures are given on the portal: no add form
+    "admin:thamm_scheme_add": 403,  # the scheme is made by a data migration: its rules edited
+    # The selection's rows are made on the portal, where its rules run: the admin reads them.
+    "admin:matching_application_add": 403,
+    "admin:matching_offer_add": 403,
+    "admin:matching_quotaslot_add": 403,
+    "admin:matching_savedsearch_add": 403,
 }
 
 

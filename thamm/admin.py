@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry
+from .models import AuditEntry, Scheme
 
 
 @admin.register(AuditEntry)
@@ -16,6 +16,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    """IOM edits the scheme's rules here (the quota, the regions' targets and whether they are
+    kept, the Italian level); its code and whether it is the current one stay as made."""
+
+    list_display = ["name", "quota", "required_italian_level", "starts_on", "ends_on", "is_current"]
+    readonly_fields = ["code", "is_current"]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

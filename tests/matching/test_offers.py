@@ -429,3 +429,28 @@ def test_the_offer_prints_in_the_candidates_language_and_in_italian(
         text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
         assert world.company_a_profile.legal_name in text
     assert "Tecnico manutentore" in text
+
+
+def test_iom_edits_the_quota_and_the_regions_rule_in_the_admin(world):
+    from django.test import Client
+
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.iom)
+    scheme = Scheme.objects.get(is_current=True)
+    url = reverse("admin:thamm_scheme_change", args=[scheme.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update(
+        quota=480,
+        region_targets='{"IT-25": 200, "IT-45": 150, "IT-34": 130}',
+        region_targets_enforced="on",
+        destination_regions='["IT-25", "IT-45", "IT-34"]',
+    )
+    data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    scheme.refresh_from_db()
+    assert scheme.quota == 480 and scheme.region_targets_enforced
+    assert places_left() == 480
