@@ -79,10 +79,18 @@ class SearchForm(forms.Form):
         choices=[(n, str(n)) for n in PAGE_SIZES],
     )
 
-    def __init__(self, *args, vacancies, **kwargs):
+    def __init__(self, *args, vacancies, list_vacancies=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vacancy"].queryset = vacancies
-        self.fields["vacancy"].label_from_instance = lambda v: f"{v.title} — {v.company}"
+        field = self.fields["vacancy"]
+        field.queryset = vacancies  # what the choice is checked against (one row read)
+        if list_vacancies:
+            # The options from three columns, not from whole vacancies with their company.
+            rows = vacancies.values_list("pk", "title", "company__legal_name")
+            field.widget.choices = [("", field.empty_label)] + [
+                (pk, f"{title} — {company}") for pk, title, company in rows
+            ]
+        else:  # IOM ranks for any vacancy: it is chosen on the vacancy's own page
+            field.widget = forms.HiddenInput()
         technical = [c for c in all_courses() if c.kind == Course.Kind.TECHNICAL]
         self.fields["module"].choices = [("", _("Any"))] + [
             (c.pk, c.display_title) for c in technical

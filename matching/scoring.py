@@ -15,14 +15,16 @@ The rule, in plain words (templates/matching/score_help.html says the same to co
 - start, 10: 10 when the candidate can start by the vacancy's start date (or gave no date), 5
   within 30 days after it, else 0.
 
-The rule is computed by the database (`scored`: one expression per factor, annotated on a
-queryset of candidates), so that the search ranks and pages in SQL; `explain` turns a scored
-candidate's factors into the lines a page shows.
+The rule is written twice: for the database (`scored`: one expression per factor, annotated on a
+queryset of candidates), so that the search ranks and pages in SQL, and in Python (`points_of`)
+for a page that has read the candidates' results already; `explain` turns the points into the
+lines a page shows. tests/matching/test_scoring.py holds the two equal, on known values and on
+candidates drawn at random.
 """
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
@@ -33,10 +35,10 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -89,56 +91,39 @@ class Requirements:
         )
 
 
-def _of_candidate(rows: QuerySet) -> QuerySet:
-    return rows.filter(candidate_id=OuterRef("pk")).order_by().values("candidate_id")
-
-
-def _italian_rank(expression) -> Case:
-    return Case(
-        *(When(**{expression: level}, then=rank) for rank, level in enumerate(CEFR_ORDER, 1)),
-        default=0,
-        output_field=IntegerField(),
-    )
-
-
 def scored(candidates: QuerySet[Candidate], needs: Requirements) -> QuerySet[Candidate]:
-    """`candidates` with each factor's points (`points_<factor>`), `eligible`, `score` (their
-    sum), and what the explanation reads (`modules_average`, `modules_passed`, `italian_level`,
-    `same_occupation`, `related_occupation`)."""
-    modules = needs.required or needs.technical
-    results = Result.objects.filter(course_id__in=[c.pk for c in modules])
+    """`candidates` with each factor's points (`points_<factor>`), `eligible` and `score` (their
+    sum), for the database to rank by. The candidates' results are read in one grouped pass
+    (conditional aggregates), not by a subquery per candidate and factor."""
+    module_ids = [c.pk for c in (needs.required or needs.technical)]
+    required_ids = [c.pk for c in needs.required]
+    language_ids = [c.pk for c in needs.language]
     through = Candidate.previous_occupations.through.objects.filter(candidate_id=OuterRef("pk"))
     min_rank = CEFR_ORDER.index(needs.min_italian) + 1
-    passed_required = (
-        Coalesce(
-            Subquery(
-                _of_candidate(
-                    Result.objects.filter(course_id__in=[c.pk for c in needs.required], passed=True)
-                )
-                .annotate(n=Count("pk"))
-                .values("n")
+    rank = Max(
+        Case(
+            *(
+                When(results__course_id__in=language_ids, results__cefr_level=level, then=n)
+                for n, level in enumerate(CEFR_ORDER, 1)
             ),
-            0,
+            default=0,
+            output_field=IntegerField(),
         )
-        if needs.required
-        else Value(0)
     )
     region = Q(preferred_regions__icontains=f'"{needs.region}"')
     late = needs.start + datetime.timedelta(days=START_GRACE_DAYS)
     return candidates.annotate(
-        modules_average=Subquery(
-            _of_candidate(results).annotate(a=Avg("score")).values("a"),
+        modules_average=Avg(
+            "results__score",
+            filter=Q(results__course_id__in=module_ids),
             output_field=DecimalField(max_digits=5, decimal_places=2),
         ),
-        modules_passed=passed_required,
-        italian_level=Subquery(
-            Result.objects.filter(
-                candidate_id=OuterRef("pk"), course_id__in=[c.pk for c in needs.language]
-            )
-            .order_by("-cefr_level")
-            .values("cefr_level")[:1]
+        modules_passed=(
+            Count("results", filter=Q(results__course_id__in=required_ids, results__passed=True))
+            if required_ids
+            else Value(0)
         ),
-        italian_rank=_italian_rank("italian_level"),
+        italian_rank=Coalesce(rank, 0),
         same_occupation=Exists(through.filter(occupation_id=needs.occupation.pk)),
         related_occupation=Exists(through.filter(occupation_id__in=needs.group)),
         points_modules=Cast(
@@ -201,9 +186,76 @@ def _date(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-def explain(candidate, needs: Requirements, results: list[Result]) -> Explanation:
-    """The lines of a scored candidate's score (`scored` annotated them), with `results`, their
-    results (for the modules' scores and what is not passed)."""
+@dataclass(frozen=True)
+class Points:
+    """A candidate's points, factor by factor, as `scored` computes them in the database."""
+
+    modules: int
+    italian: int
+    occupation: int
+    experience: int
+    region: int
+    start: int
+    modules_passed: int
+    italian_rank: int
+    same_occupation: bool
+    related_occupation: bool
+
+    @property
+    def score(self) -> int:
+        return (
+            self.modules + self.italian + self.occupation + self.experience + self.region
+        ) + self.start
+
+
+def points_of(candidate, needs: Requirements, results, occupation_ids) -> Points:
+    """The rule of `scored`, worked out in Python for a candidate whose results and previous
+    occupations a page has read already (tests/matching/test_scoring.py holds the two equal)."""
+    module_ids = {c.pk for c in (needs.required or needs.technical)}
+    scores = [r.score for r in results if r.course_id in module_ids and r.score is not None]
+    average = sum(scores, Decimal(0)) / len(scores) if scores else Decimal(0)
+    modules = int((average * MODULES / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    required_ids = {c.pk for c in needs.required}
+    passed = sum(1 for r in results if r.course_id in required_ids and r.passed)
+    language_ids = {c.pk for c in needs.language}
+    rank = max(
+        (
+            CEFR_ORDER.index(r.cefr_level) + 1
+            for r in results
+            if r.course_id in language_ids and r.cefr_level in CEFR_ORDER
+        ),
+        default=0,
+    )
+    above = rank - (CEFR_ORDER.index(needs.min_italian) + 1)
+    italian = 0 if above < 0 else ITALIAN_POINTS[min(above, 2)]
+    same = needs.occupation.pk in occupation_ids
+    related = bool(set(needs.group) & set(occupation_ids))
+    regions = candidate.preferred_regions or []
+    start = candidate.earliest_start
+    late = needs.start + datetime.timedelta(days=START_GRACE_DAYS)
+    return Points(
+        modules=modules,
+        italian=italian,
+        occupation=OCCUPATION if same else OCCUPATION // 2 if related else 0,
+        experience=min(candidate.years_experience, EXPERIENCE // EXPERIENCE_PER_YEAR)
+        * EXPERIENCE_PER_YEAR,
+        region=REGION if needs.region in regions else REGION // 2 if not regions else 0,
+        start=START
+        if start is None or start <= needs.start
+        else START // 2
+        if start <= late
+        else 0,
+        modules_passed=passed,
+        italian_rank=rank,
+        same_occupation=same,
+        related_occupation=related,
+    )
+
+
+def explain(candidate, needs: Requirements, results: list[Result], occupation_ids) -> Explanation:
+    """A candidate's score for `needs`, line by line, from their record, `results` and
+    `occupation_ids` (the rule of `scored`, see `points_of`)."""
+    points = points_of(candidate, needs, results, occupation_ids)
     by_course = {r.course_id: r for r in results}
     modules = needs.required or needs.technical
     scores = [
@@ -216,8 +268,8 @@ def explain(candidate, needs: Requirements, results: list[Result]) -> Explanatio
         for c in needs.required
         if not (c.pk in by_course and by_course[c.pk].passed)
     ]
-    level = candidate.italian_level or ""
-    if CEFR_ORDER.index(needs.min_italian) + 1 > candidate.italian_rank:
+    level = CEFR_ORDER[points.italian_rank - 1] if points.italian_rank else ""
+    if CEFR_ORDER.index(needs.min_italian) + 1 > points.italian_rank:
         unmet.append(
             _("Italian %(level)s, below the %(required)s the vacancy asks for")
             % {"level": level or _("not assessed"), "required": needs.min_italian}
@@ -225,47 +277,47 @@ def explain(candidate, needs: Requirements, results: list[Result]) -> Explanatio
     lines = [
         Line(
             _("Required modules") if needs.required else _("Technical modules"),
-            candidate.points_modules,
+            points.modules,
             MODULES,
             join_list(scores) if scores else _("no score yet"),
         ),
         Line(
             _("Italian"),
-            candidate.points_italian,
+            points.italian,
             ITALIAN,
             _("%(level)s (the vacancy asks for %(required)s)")
             % {"level": level or _("not assessed"), "required": needs.min_italian},
         ),
         Line(
             _("Occupation"),
-            candidate.points_occupation,
+            points.occupation,
             OCCUPATION,
             _("has worked as %(occupation)s") % {"occupation": needs.occupation}
-            if candidate.same_occupation
+            if points.same_occupation
             else _("has worked in a related occupation")
-            if candidate.related_occupation
+            if points.related_occupation
             else _("no related occupation"),
         ),
         Line(
             _("Experience"),
-            candidate.points_experience,
+            points.experience,
             EXPERIENCE,
             ngettext("%(years)s year", "%(years)s years", candidate.years_experience)
             % {"years": candidate.years_experience},
         ),
         Line(
             _("Region"),
-            candidate.points_region,
+            points.region,
             REGION,
             _("would like to work in %(region)s") % {"region": region_name(needs.region)}
-            if candidate.points_region == REGION
+            if points.region == REGION
             else _("named no region")
-            if candidate.points_region
+            if points.region
             else _("would rather work in another region"),
         ),
         Line(
             _("Start"),
-            candidate.points_start,
+            points.start,
             START,
             _("no date given")
             if candidate.earliest_start is None
@@ -273,4 +325,4 @@ def explain(candidate, needs: Requirements, results: list[Result]) -> Explanatio
             % {"date": _date(candidate.earliest_start), "start": _date(needs.start)},
         ),
     ]
-    return Explanation(candidate.score, candidate.eligible, lines, unmet)
+    return Explanation(points.score, not unmet, lines, unmet)

@@ -217,7 +217,8 @@ def candidate_cards(
     *, user: User, ranking: Ranking, ids: list[int], among: QuerySet | None = None
 ) -> list[Card]:
     """The cards of `ids` (a page of `ranking`), in their order: three queries whatever their
-    number (the candidates, with their score; their results; their occupations). `among`: the
+    number (the candidates; their results; their occupations), the score worked out from what
+    they read (`points_of`, the rule the ranking computes in the database). `among`: the
     candidates they are taken from (the searchable ones, unless the caller checked others)."""
     if not ids:
         return []
@@ -226,11 +227,10 @@ def candidate_cards(
     among = searchable_candidates() if among is None else among
     rows = among.filter(pk__in=ids).select_related("training_centre")
     rows = rows.only(*columns)
-    if ranking.needs is not None:
-        rows = scored(rows, ranking.needs)
     by_id = {row.pk: row for row in rows}
     results = defaultdict(list)
-    for result in Result.objects.filter(candidate_id__in=ids).order_by():
+    read = Result.objects.filter(candidate_id__in=ids).order_by()
+    for result in read.only("candidate_id", "course_id", "score", "cefr_level", "passed"):
         results[result.candidate_id].append(result)
     jobs = defaultdict(list)
     known = occupations()
@@ -264,7 +264,11 @@ def candidate_cards(
                     for c in courses
                     if c.kind == Course.Kind.TECHNICAL and c.pk in mine
                 ],
-                explanation=(explain(row, ranking.needs, results[pk]) if ranking.needs else None),
+                explanation=(
+                    explain(row, ranking.needs, results[pk], [o.pk for o in jobs[pk]])
+                    if ranking.needs
+                    else None
+                ),
                 name=f"{row.last_name} {row.first_name}" if identity else "",
                 reference=row.reference if identity else "",
                 pk=pk if identity else None,

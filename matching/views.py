@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -112,9 +111,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     if "vacancy" not in data and user.role != Role.IOM:
         first = vacancies.values_list("pk", flat=True).first()
         data["vacancy"] = "" if first is None else str(first)
-    form = SearchForm(data, vacancies=vacancies)
-    if user.role == Role.IOM:  # all vacancies: one is chosen from its own page
-        form.fields["vacancy"].widget = forms.HiddenInput()
+    form = SearchForm(data, vacancies=vacancies, list_vacancies=user.role != Role.IOM)
     cards, page, vacancy, ranking = [], None, None, None
     if form.is_valid():
         vacancy = form.cleaned_data["vacancy"]

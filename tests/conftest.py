@@ -26,6 +26,27 @@ def _fresh_cache():
     yield
 
 
+def restore_reference_data():
+    """Rows that data migrations made: a transactional test's flush removes them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("thamm.migrations.0003_thamm_plus_scheme").create_thamm_plus(apps, None)
+    import_module("candidates.migrations.0002_occupations").create_occupations(apps, None)
+    import_module("training.migrations.0002_catalogue").create_catalogue(apps, None)
+    import_module("candidates.migrations.0005_privacy_notice_v1").create_notice(apps, None)
+    import_module("companies.migrations.0003_statement_v1_regional_bodies").create(apps, None)
+    import_module("companies.migrations.0007_chambers_of_commerce").load(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The scheme, occupations, courses and notices of the data migrations, for a transactional
+    test (a live server's journey, concurrent transactions): another one's flush removed them."""
+    restore_reference_data()
+
+
 @dataclass
 class World:
     """Two tenants of every kind, one user per role; chamber A advises company A, B advises B."""

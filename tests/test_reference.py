@@ -85,6 +85,15 @@ def test_a_request_reads_the_version_once_and_still_sees_its_own_changes(monkeyp
     current_scheme()
     assert len(reads) == 2  # outside a request every read asks the cache
     reads.clear()
+    # As Django's test client does: a request's signals would otherwise close the test's own
+    # database connection (its transaction) on PostgreSQL.
+    for signal in (request_started, request_finished):
+        monkeypatch.setattr(signal, "receivers", [])
+        signal.sender_receivers_cache.clear()
+    from thamm import reference as module
+
+    request_started.connect(module._request_begins)
+    request_finished.connect(module._request_ends)
     request_started.send(sender=None)
     try:
         current_scheme()

@@ -125,7 +125,7 @@ def test_the_vacancy_page_shows_the_buttons_of_the_moves_allowed_now(world):
     reason="concurrent transactions need PostgreSQL (SQLite has one writer); CI runs it",
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_people_making_the_same_move_at_once_make_it_once(world):
+def test_two_people_making_the_same_move_at_once_make_it_once(reference_data, world):
     """Two IOM coordinators verify the same company at the same instant: the row lock lets one
     through; the other sees the new stage and is refused. One stage change is recorded."""
     company = world.company_a_profile

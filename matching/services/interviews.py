@@ -159,7 +159,7 @@ def interview_propose(
         application,
         "propose_interview",
         by=by,
-        queryset=Application.objects.select_related("candidate__user", "company", "vacancy"),
+        queryset=Application.objects.select_related("candidate", "company", "vacancy"),
         then=create,
     )
     _tell_about_interview(interview, "proposed", company=False)

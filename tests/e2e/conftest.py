@@ -103,27 +103,6 @@ class Visit:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def _restore_reference_data():
-    """Rows that data migrations made: a transactional test's flush removes them."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("thamm.migrations.0003_thamm_plus_scheme").create_thamm_plus(apps, None)
-    import_module("candidates.migrations.0002_occupations").create_occupations(apps, None)
-    import_module("training.migrations.0002_catalogue").create_catalogue(apps, None)
-    import_module("candidates.migrations.0005_privacy_notice_v1").create_notice(apps, None)
-    import_module("companies.migrations.0003_statement_v1_regional_bodies").create(apps, None)
-    import_module("companies.migrations.0007_chambers_of_commerce").load(apps, None)
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The scheme, occupations, courses and notices of the data migrations, in the live server's
-    database: for journeys that set up their own people and records."""
-    _restore_reference_data()
-
-
 @pytest.fixture
 def demo(reference_data):
     """The demo data of `manage.py seed_demo`, in the live server's database."""

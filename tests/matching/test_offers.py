@@ -348,7 +348,7 @@ def test_iom_sees_places_used_left_and_by_region_and_company(world, client_for, 
     reason="concurrent transactions need PostgreSQL (SQLite has one writer); CI runs it",
 )
 @pytest.mark.django_db(transaction=True)
-def test_fifty_acceptances_at_once_take_exactly_the_places_left(world, vacancy):
+def test_fifty_acceptances_at_once_take_exactly_the_places_left(reference_data, world, vacancy):
     """50 candidates accept their offers at the same instant (threads behind a barrier, each on
     its own connection) while the scheme has 3 places left: exactly 3 get one, the 47 others
     are told the scheme is full, and the places held never exceed the quota."""

@@ -1,12 +1,13 @@
 """The match score, factor by factor, with known values (matching/scoring.py)."""
 
 import datetime
+import random
 
 import pytest
 
 from candidates.models import Candidate, Occupation
-from matching.scoring import Requirements, explain, scored
-from training.models import Result
+from matching.scoring import Requirements, explain, points_of, scored
+from training.models import CEFR_ORDER, Course, Result
 
 from ..factories import CandidateFactory
 from .conftest import make_available, result
@@ -14,10 +15,23 @@ from .conftest import make_available, result
 pytestmark = pytest.mark.django_db
 
 
+FACTORS = ("modules", "italian", "occupation", "experience", "region", "start")
+
+
 def _score(candidate, vacancy):
+    """The database's points for `candidate` and the explanation a page shows, checked equal
+    factor by factor (the page works the rule out in Python, the ranking in SQL)."""
     needs = Requirements.of(vacancy, vacancy.required_modules.values_list("pk", flat=True))
     row = scored(Candidate.objects.filter(pk=candidate.pk), needs).get()
-    return row, explain(row, needs, list(Result.objects.filter(candidate=candidate)))
+    results = list(Result.objects.filter(candidate=candidate))
+    jobs = list(candidate.previous_occupations.values_list("pk", flat=True))
+    points = points_of(row, needs, results, jobs)
+    assert {f: getattr(row, f"points_{f}") for f in FACTORS} == {
+        f: getattr(points, f) for f in FACTORS
+    }
+    why = explain(row, needs, results, jobs)
+    assert (why.score, why.eligible) == (row.score, row.eligible)
+    return row, why
 
 
 @pytest.fixture
@@ -123,3 +137,32 @@ def test_the_score_is_the_sum_of_its_lines(worker, vacancy):
     assert row.score == 30 + 12 + 10 + 4 + 10 + 10
     assert why.score == sum(line.points for line in why.lines) == row.score
     assert [line.out_of for line in why.lines] == [40, 20, 10, 10, 10, 10]
+
+
+def test_the_database_and_the_page_agree_on_varied_candidates(world, vacancy):
+    """The rule is written twice (SQL for the ranking, Python for the cards): on candidates
+    drawn at random, with and without required modules, they give the same points."""
+    rng = random.Random(20261205)
+    codes = ["MEC-PLC", "MEC-PNH", "MEC-ELS"]
+    jobs = list(Occupation.objects.filter(isco_code__in=["3113", "3115", "7233", "8189"]))
+    candidates = []
+    for _ in range(25):
+        candidate = CandidateFactory(
+            training_centre=world.centre_org,
+            years_experience=rng.randint(0, 8),
+            preferred_regions=rng.choice([[], ["IT-25"], ["IT-34"], ["IT-34", "IT-45"]]),
+            earliest_start=rng.choice(
+                [None, vacancy.start_date + datetime.timedelta(rng.randint(-20, 60))]
+            ),
+        )
+        for code in rng.sample(codes, rng.randint(0, 3)):
+            score = rng.choice([None, rng.randint(0, 100)])
+            result(candidate, code, score=score, passed=rng.random() < 0.8)
+        if rng.random() < 0.85:
+            result(candidate, "ITA", level=rng.choice(CEFR_ORDER))
+        candidate.previous_occupations.set(rng.sample(jobs, rng.randint(0, 2)))
+        candidates.append(make_available(candidate))
+    for required in (["MEC-PLC", "MEC-PNH"], []):
+        vacancy.required_modules.set(Course.objects.filter(code__in=required))
+        for candidate in candidates:
+            _score(candidate, vacancy)

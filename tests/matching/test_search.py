@@ -226,7 +226,7 @@ def test_a_change_of_results_or_consent_shows_at_once(world, company, vacancy):
     assert _codes(company.get(URL, {"vacancy": vacancy.pk})) == [first.code, second.code]
     result(second, "MEC-PLC", score=100)  # a result corrected by hand
     assert _codes(company.get(URL, {"vacancy": vacancy.pk})) == [second.code, first.code]
-    Candidate.objects.get(pk=second.pk).save()  # noqa: the record saved again (unchanged)
+    Candidate.objects.get(pk=second.pk).save()  # the record saved again (unchanged)
     second.status, second.profile_shared = "certified", False
     second.save()  # consent withdrawn
     assert _codes(company.get(URL, {"vacancy": vacancy.pk})) == [first.code]
