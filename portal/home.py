@@ -2,6 +2,7 @@
 
 from accounts.models import Role, User
 from accounts.selectors import advisor_assignment_list, invitation_list
+from candidates.models import Candidate
 from candidates.selectors import (
     candidate_stage_counts,
     candidate_stage_history,
@@ -13,8 +14,16 @@ from companies.selectors import chamber_suggestion, company_list, signed_current
 from companies.services import publish_blockers
 from matching.models import Application
 from matching.selectors import application_list, company_next_steps, quota_figures
+from predeparture.selectors import open_steps, own_case
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
+
+# The worker's stages while a case of theirs is open.
+CASE_STAGES = (
+    Candidate.Status.SELECTED,
+    Candidate.Status.PREDEPARTURE,
+    Candidate.Status.ARRIVED,
+)
 
 HOME_TEMPLATES = {
     Role.CANDIDATE: "home/candidate.html",
@@ -67,4 +76,10 @@ def home_context(*, user: User) -> dict:
                 context["suggested_chamber"] = chamber_suggestion(company=company)
     if role in (Role.CENTRE, Role.IOM):
         context["candidate_stages"] = candidate_stage_counts(user=user)
+    if role == Role.CANDIDATE:
+        record = context["record"]
+        if record is not None and record.status in CASE_STAGES:  # no query for the others
+            context["case_view"] = own_case(user=user)
+    else:
+        context["case_steps"] = open_steps(user=user)
     return context

@@ -51,6 +51,11 @@ ENTRIES = (
     ),
     Entry(_("Job opportunities"), _roles(Role.CANDIDATE), url_name="matching:my_applications"),
     Entry(
+        _("Pre-departure"),
+        _roles(Role.COMPANY, Role.CHAMBER, Role.CENTRE, Role.IOM, Role.CANDIDATE),
+        url_name="predeparture:cases",
+    ),
+    Entry(
         _("Chamber advisors"),
         lambda user: user.is_iom or (user.role == Role.CHAMBER and user.is_org_admin),
         url_name="accounts:advisor_assignments",

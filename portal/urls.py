@@ -25,6 +25,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("companies/", include("companies.urls")),
     path("matching/", include("matching.urls")),
+    path("cases/", include("predeparture.urls")),
     path("admin/", admin.site.urls),
 ]
 

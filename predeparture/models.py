@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,10 +7,22 @@ from thamm.models import TenantOwned, TimeStampedModel
 
 
 class Case(TenantOwned, TimeStampedModel):
-    """A hired worker's way from the accepted offer to work in Italy (DESIGN.md §4): opened when
-    the offer is accepted; its steps, documents and deadlines come with the pre-departure work."""
+    """A hired worker's way from the accepted offer to work in Italy (DESIGN.md §4, art. 23
+    D.Lgs. 286/1998): opened when the offer is accepted, with its steps (`Step`) in the law's
+    order; it ends when the worker is employed, or closes early with a reason."""
 
     tenant_path = "company__organisation"
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        EMPLOYED = "employed", _("Completed: employed")
+        CLOSED = "closed", _("Closed early")
+
+    class CloseReason(models.TextChoices):
+        VISA_REFUSED = "visa_refused", _("Visa refused")
+        OFFER_WITHDRAWN = "offer_withdrawn", _("Offer withdrawn")
+        WORKER_WITHDREW = "worker_withdrew", _("The worker withdrew")
+        EMPLOYER_WITHDREW = "employer_withdrew", _("The employer withdrew")
 
     candidate = models.ForeignKey(
         "candidates.Candidate", on_delete=models.PROTECT, related_name="cases"
@@ -17,12 +30,131 @@ class Case(TenantOwned, TimeStampedModel):
     offer = models.OneToOneField("matching.Offer", on_delete=models.PROTECT, related_name="case")
     company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="cases")
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    close_reason = models.CharField(
+        _("why closed"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    close_note = models.TextField(_("closing note"), max_length=1000, blank=True)
+    # What the deadlines are computed from, besides the steps' dates.
+    visa_valid_from = models.DateField(_("visa valid from"), null=True, blank=True)
+    visa_valid_until = models.DateField(_("visa valid until"), null=True, blank=True)
+    expected_arrival_on = models.DateField(_("expected arrival"), null=True, blank=True)
+    # The nearest deadline not yet met (kept by the services): home pages sort on it.
+    next_due_on = models.DateField(_("next deadline"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pre-departure case")
         verbose_name_plural = _("pre-departure cases")
         ordering = ["-opened_at", "-id"]
-        indexes = [models.Index(fields=["company", "-opened_at"])]
+        indexes = [
+            models.Index(fields=["company", "-opened_at"]),
+            models.Index(fields=["status", "-opened_at", "-id"], name="predep_case_status"),
+            models.Index(fields=["next_due_on", "opened_at", "id"], name="predep_case_due"),
+            models.Index(fields=["candidate", "-opened_at"], name="predep_case_candidate"),
+        ]
 
     def __str__(self) -> str:
         return f"case {self.pk} of candidate {self.candidate_id}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("predeparture:case", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Step(TenantOwned, TimeStampedModel):
+    """One step of a case (predeparture.rules.STEPS says their order, who is responsible and
+    what each records). Created with the case; done with its date, reference number and who
+    recorded it; done before an earlier step only where the law allows, with the reason kept."""
+
+    tenant_path = "case__company__organisation"
+
+    class Kind(models.TextChoices):
+        LISTED = "listed", _("Training completed; listed on the Ministry of Labour's list (SILEN)")
+        ACCEPTED = "accepted", _("Offer accepted, terms acknowledged")
+        NULLA_OSTA_REQUESTED = "nulla_osta_requested", _("Nulla osta requested (ALI portal)")
+        NULLA_OSTA_ISSUED = "nulla_osta_issued", _("Nulla osta issued")
+        VISA_APPLIED = "visa_applied", _("Visa appointment and application at the consulate")
+        VISA_ISSUED = "visa_issued", _("Work visa (type D) issued")
+        ORIENTATION = "orientation", _("Pre-departure orientation attended; travel booked")
+        ARRIVED = "arrived", _("Departed and arrived in Italy")
+        CONTRACT_SIGNED = (
+            "contract_signed",
+            _("Contratto di soggiorno signed; permesso di soggiorno requested"),
+        )
+        REGISTERED = (
+            "registered",
+            _("Hiring notified; codice fiscale, residence and health service; permit collected"),
+        )
+        EMPLOYED = "employed", _("Employed")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To do")
+        DONE = "done", _("Done")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("step"), max_length=24, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("order"))
+    responsible = models.CharField(_("responsible"), max_length=16)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    done_on = models.DateField(_("date"), null=True, blank=True)
+    reference = models.CharField(_("reference number"), max_length=60, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exception_reason = models.CharField(
+        _("why done before an earlier step"), max_length=300, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="predep_one_step_per_kind"),
+        ]
+        indexes = [
+            # Open steps of open cases by party: the home pages' "what is yours to do".
+            models.Index(
+                fields=["responsible", "case"],
+                condition=models.Q(status="pending"),
+                name="predep_step_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of case {self.case_id} ({self.status})"
+
+
+class Reminder(TenantOwned, models.Model):
+    """A reminder sent: one per case, deadline, person and threshold (7 or 2 days before, or
+    overdue), so that running the daily task again sends nothing twice."""
+
+    tenant_path = "case__company__organisation"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    deadline = models.CharField(max_length=24)
+    due_on = models.DateField()
+    threshold = models.CharField(max_length=8)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "deadline", "due_on", "threshold", "user"],
+                name="predep_reminder_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} {self.threshold} for {self.user_id}"

@@ -4,13 +4,11 @@ from django.dispatch import receiver
 
 from matching.signals import offer_accepted
 
-from .models import Case
-
 
 @receiver(offer_accepted, dispatch_uid="predeparture_open_case")
 def open_case(sender, offer, **kwargs) -> None:
-    """An accepted offer opens the worker's case (in the acceptance's transaction)."""
-    Case.objects.get_or_create(
-        offer=offer,
-        defaults={"candidate": offer.application.candidate, "company": offer.application.company},
-    )
+    """An accepted offer opens the worker's case with its steps (in the acceptance's
+    transaction)."""
+    from .services import case_open
+
+    case_open(offer=offer)

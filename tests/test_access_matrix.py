@@ -335,6 +335,51 @@ def _offer_page(w):
     return {"pk": Offer.objects.order_by("-pk").first().application_id}
 
 
+def _case(company, candidate):
+    """A pre-departure case opened for an offer of `company` that `candidate` accepted (the
+    offer written directly; the acceptance's own rules have their tests)."""
+    from django.utils import timezone
+
+    from predeparture.services import case_open
+
+    offer = _offer(company, candidate, "sent")
+    offer.status, offer.decided_at = "accepted", timezone.now()
+    offer.save()
+    return case_open(offer=offer)
+
+
+def _case_a(w):
+    """A case of company A with centre A's candidate (the candidate login's record)."""
+    return {"pk": _case(w.company_a_profile, w.candidate_a).pk}
+
+
+def _case_b(w):
+    return {"pk": _case(w.company_b_profile, w.candidate_b).pk}
+
+
+def _case_step(company, candidate):
+    case = _case(company, candidate)
+    return {"pk": case.pk, "step": case.steps.get(kind="nulla_osta_requested").pk}
+
+
+def _case_step_a(w):
+    return _case_step(w.company_a_profile, w.candidate_a)
+
+
+def _case_step_b(w):
+    return _case_step(w.company_b_profile, w.candidate_b)
+
+
+def _nulla_osta_requested(w):
+    from django.utils import timezone
+
+    return {
+        "done_on": timezone.localdate().isoformat(),
+        "reference": "ALI-2026-1",
+        "exception_reason": "The SILEN listing is on its way",
+    }
+
+
 def _pdf_answer() -> int:
     from thamm.pdf import pdf_unavailable
 
@@ -1258,6 +1303,55 @@ CASES = [
     Case("mfa_view_recovery_codes", signed_in(404), note="no recovery codes generated yet"),
     Case("mfa_generate_recovery_codes", signed_in(to("/accounts/reauthenticate/"))),
     Case("mfa_download_recovery_codes", signed_in(404)),
+    # Pre-departure cases: the worker, their employer, its advisor, their centre and IOM read
+    # a case; each party records its own steps (another's step is refused on the page: 400);
+    # the company's side, IOM and the worker (withdrawing only) close it. A fresh case per role.
+    Case("predeparture:cases", signed_in(200)),
+    Case("predeparture:case", signed_in(200), kwargs=_case_a, id="company A's case (centre A)"),
+    Case(
+        "predeparture:case",
+        signed_in(404, iom=200),
+        kwargs=_case_b,
+        id="company B's case (centre B)",
+    ),
+    Case(
+        "predeparture:step_record",
+        signed_in(400, company=to("/cases/"), chamber=to("/cases/"), iom=to("/cases/")),
+        kwargs=_case_step_a,
+        method="post",
+        data=_nulla_osta_requested,
+        id="recording company A's nulla osta request",
+    ),
+    Case(
+        "predeparture:step_record",
+        signed_in(404, iom=to("/cases/")),
+        kwargs=_case_step_b,
+        method="post",
+        data=_nulla_osta_requested,
+        id="recording company B's nulla osta request",
+    ),
+    Case(
+        "predeparture:case_close",
+        signed_in(
+            403,
+            candidate=400,
+            company=to("/cases/"),
+            chamber=to("/cases/"),
+            iom=to("/cases/"),
+        ),
+        kwargs=_case_a,
+        method="post",
+        data=lambda w: {"reason": "visa_refused", "note": "Refused by the consulate"},
+        id="closing company A's case (a worker closes only as withdrawing: 400)",
+    ),
+    Case(
+        "predeparture:case_close",
+        signed_in(404, centre=403, iom=to("/cases/")),
+        kwargs=_case_b,
+        method="post",
+        data=lambda w: {"reason": "visa_refused", "note": "Refused by the consulate"},
+        id="closing company B's case",
+    ),
 ]
 
 for case in CASES:

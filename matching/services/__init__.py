@@ -10,6 +10,7 @@ from .applications import (
     application_candidate_withdraw,
     application_company_move,
     application_shortlist,
+    company_people,
     disclosure_sync,
 )
 from .interviews import (
@@ -50,6 +51,7 @@ __all__ = [
     "application_candidate_withdraw",
     "application_company_move",
     "application_shortlist",
+    "company_people",
     "disclosure_sync",
     "interview_ask_other_times",
     "interview_cancel",

@@ -104,7 +104,7 @@ CANDIDATE_MOVES = Lifecycle(
 )
 
 
-def _company_people(company: Company) -> list[User]:
+def company_people(company: Company) -> list[User]:
     """Who hears about a company's applications: its users and its assigned advisors."""
     members = Membership.objects.filter(organisation_id=company.organisation_id).select_related(
         "user__membership_row__organisation"
@@ -117,7 +117,7 @@ def _company_people(company: Company) -> list[User]:
 
 def _tell_company(application: Application, kind: str) -> None:
     notify(
-        recipients=_company_people(application.company),
+        recipients=company_people(application.company),
         kind=f"application.{kind}",
         template=f"matching/email/{kind}",
         context={"application": application, "code": application.candidate.code},

@@ -25,7 +25,7 @@ from .applications import (
     MOROCCO,
     _check_acts_for,
     _check_is_the_candidate,
-    _company_people,
+    company_people,
 )
 
 MAX_TIMES = 3
@@ -110,7 +110,7 @@ def _tell_about_interview(
         )
     if company:
         notify(
-            recipients=_company_people(application.company),
+            recipients=company_people(application.company),
             kind=f"interview.{kind}",
             template=f"matching/email/interview_{kind}_company",
             context={**context, "zone": ITALY},

@@ -218,7 +218,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Slow work has queues of its own (docker-compose.yml's worker consumes all three), so that a
 # long report never holds up an e-mail or an import check.
 CELERY_TASK_ROUTES = {
-    "predeparture.tasks.*": {"queue": "dossiers"},
+    "predeparture.tasks.dossier_*": {"queue": "dossiers"},
     "reports.tasks.*": {"queue": "reports"},
 }
 CELERY_RESULT_EXPIRES = 24 * 3600
@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "saved-search-digests": {
         "task": "matching.tasks.send_search_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "case-deadline-reminders": {
+        "task": "predeparture.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=6, minute=45),
     },
 }
 

@@ -1,0 +1,134 @@
+"""Reads for pre-departure cases, scoped to the user (DESIGN.md §3).
+
+A case is seen by the worker, their employer, the employer's advisor, the worker's training
+centre (to read, and to record its own steps) and IOM; everyone else gets a 404."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from companies.selectors import company_list
+from thamm.scoping import get_visible_or_404, owned
+
+from .models import Case, Step
+from .rules import COMPANY, FOR_WORKER, PARTY_LABELS, RULES, DeadlineState, deadlines, may_record
+
+OPEN_STEPS_SHOWN = 10
+PARTIES = tuple(sorted({rule.responsible for rule in RULES.values()}))
+
+
+def case_list(*, user: User) -> QuerySet[Case]:
+    """The cases a user may see: a company its own, an advisor its companies', IOM all, a
+    centre its candidates', a worker their own."""
+    qs = Case.objects.select_related("candidate", "company")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in (Role.COMPANY, Role.IOM):
+        return owned(qs, user=user)
+    if user.role == Role.CHAMBER:
+        return qs.filter(company__in=company_list(user=user))
+    if user.role == Role.CENTRE:
+        return qs.filter(candidate__training_centre_id=user.membership.organisation_id)
+    if user.role == Role.CANDIDATE:
+        return qs.filter(candidate__user=user)
+    return qs.none()
+
+
+def case_get(*, user: User, pk: int) -> Case:
+    return get_visible_or_404(
+        case_list(user=user).select_related("offer", "candidate__user"), pk=pk
+    )
+
+
+@dataclass
+class CaseView:
+    case: Case
+    steps: list[Step]
+    deadlines: list[DeadlineState]
+    next_step: Step | None
+    last_done: Step | None
+    today: datetime.date
+
+    @property
+    def late(self) -> list[DeadlineState]:
+        return [d for d in self.deadlines if d.late]
+
+
+def case_deadlines(case: Case, steps: list[Step], today: datetime.date) -> list[DeadlineState]:
+    """The case's deadlines from its steps (read already), its worker and its offer."""
+    return deadlines(
+        done={s.kind: s.done_on for s in steps if s.status == Step.Status.DONE},
+        passport_expiry=case.candidate.passport_expiry,
+        visa_valid_until=case.visa_valid_until,
+        start_date=case.offer.start_date,
+        expected_arrival=case.expected_arrival_on,
+        today=today,
+    )
+
+
+def case_view(*, user: User, case: Case) -> CaseView:
+    """A case as its page shows it: the steps in order, each marked with whether the user may
+    record it now, the deadlines, and the next step (the first one not done)."""
+    steps = list(case.steps.select_related("done_by").order_by("position"))
+    today = timezone.localdate()
+    for step in steps:
+        rule = RULES[step.kind]
+        step.rule = rule
+        step.party_label = PARTY_LABELS[step.responsible]
+        step.plain = FOR_WORKER[step.kind]
+        step.recordable = (
+            case.is_open and step.status == Step.Status.PENDING and may_record(rule, user.role)
+        )
+    pending = [s for s in steps if s.status == Step.Status.PENDING]
+    return CaseView(
+        case=case,
+        steps=steps,
+        deadlines=case_deadlines(case, steps, today),
+        next_step=pending[0] if pending else None,
+        last_done=max(
+            (s for s in steps if s.status == Step.Status.DONE),
+            key=lambda s: (s.done_on, s.position),
+            default=None,
+        ),
+        today=today,
+    )
+
+
+def _party(user: User) -> str:
+    return COMPANY if user.role == Role.CHAMBER else user.role
+
+
+def open_steps(*, user: User) -> list[Step]:
+    """The next step of each open case the user sees whose party is the user's (IOM: every
+    case's), most urgent first (the case's nearest deadline, then the oldest case): one
+    query."""
+    if not user.is_authenticated or user.role not in (*PARTIES, Role.CHAMBER, Role.IOM):
+        return []
+    earlier = Step.objects.filter(
+        case=OuterRef("case"), status=Step.Status.PENDING, position__lt=OuterRef("position")
+    )
+    steps = Step.objects.filter(
+        status=Step.Status.PENDING,
+        case__in=case_list(user=user).filter(status=Case.Status.OPEN).values("pk"),
+    ).filter(~Exists(earlier))
+    if user.role != Role.IOM:
+        steps = steps.filter(responsible=_party(user))
+    rows = list(
+        steps.select_related("case__candidate", "case__company").order_by(
+            F("case__next_due_on").asc(nulls_last=True), "case__opened_at", "case_id"
+        )[:OPEN_STEPS_SHOWN]
+    )
+    for step in rows:
+        step.party_label = PARTY_LABELS[step.responsible]
+    return rows
+
+
+def own_case(*, user: User) -> CaseView | None:
+    """A worker's current case (the newest), as their home page tells it."""
+    if user.role != Role.CANDIDATE:
+        return None
+    case = case_list(user=user).select_related("offer").order_by("-opened_at", "-pk").first()
+    return None if case is None else case_view(user=user, case=case)

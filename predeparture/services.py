@@ -1,0 +1,432 @@
+"""Writes with rules for pre-departure cases (DESIGN.md §4): opening a case, recording its
+steps in the law's order, closing it early, and the daily deadline reminders.
+
+Each step is recorded through the shared transition helper (`thamm.transitions`), which locks
+the step and its case, records the stage change and the audit entry; the checks here are the
+order of the steps, their dates and what each must carry."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from accounts.models import Membership, Organisation, Role, User
+from candidates.models import Candidate
+from matching.models import Offer
+from matching.services import company_people, quota_release
+from thamm.audit import audit
+from thamm.exceptions import DomainError
+from thamm.notifications import notify
+from thamm.transitions import Lifecycle, Move, transition
+
+from .models import Case, Reminder, Step
+from .rules import (
+    CANDIDATE,
+    CENTRE,
+    COMPANY,
+    DEADLINE_LABELS,
+    DEADLINE_PARTY,
+    IOM,
+    NULLA_OSTA_VALID,
+    POSITION,
+    RULES,
+    STEPS,
+    may_record,
+)
+from .selectors import case_deadlines, case_list
+
+K = Step.Kind
+S = Candidate.Status
+
+
+def _date(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _check_sees(case: Case, by: User) -> None:
+    if not (by.is_authenticated and case_list(user=by).filter(pk=case.pk).exists()):
+        raise DomainError(_("You cannot act on this case."))
+
+
+STEP_MOVES = Lifecycle(
+    model=Step,
+    moves=(Move("record", (Step.Status.PENDING,), Step.Status.DONE, manual=False),),
+    audit_prefix="case.step",
+    refusal=_l("This step is recorded already."),
+    roles=(Role.COMPANY, Role.CHAMBER, Role.CENTRE, Role.CANDIDATE, Role.IOM),
+)
+
+CASE_MOVES = Lifecycle(
+    model=Case,
+    moves=(
+        Move("complete", (Case.Status.OPEN,), Case.Status.EMPLOYED, manual=False),
+        Move(
+            "close",
+            (Case.Status.OPEN,),
+            Case.Status.CLOSED,
+            _l("Close the case"),
+            reason_required=_l("Say why the case closes."),
+        ),
+    ),
+    audit_prefix="case",
+    refusal=_l("This case is “%(stage)s”: it cannot change now."),
+    roles=(Role.COMPANY, Role.CHAMBER, Role.CANDIDATE, Role.IOM),
+    changed_at_field="status_changed_at",
+    reason_field="close_note",
+)
+
+# The worker's own stages that the case moves (the candidates app's lifecycle stops at
+# "available"; the selection's at "selected").
+JOURNEY = Lifecycle(
+    model=Candidate,
+    moves=(
+        Move("start_predeparture", (S.SELECTED,), S.PREDEPARTURE, manual=False),
+        Move("arrive", (S.PREDEPARTURE,), S.ARRIVED, manual=False),
+        Move("employ", (S.ARRIVED,), S.EMPLOYED, manual=False),
+        # A case closed early before departure: the worker is certified again, free to be
+        # chosen by another company (their consent decides whether companies see them).
+        Move("case_closed", (S.SELECTED, S.PREDEPARTURE), S.CERTIFIED, manual=False),
+        Move("withdraw", (S.SELECTED, S.PREDEPARTURE, S.ARRIVED), S.WITHDRAWN, manual=False),
+    ),
+    audit_prefix="candidate.stage",
+    refusal=_l("A candidate who is “%(stage)s” cannot move to “%(to)s”."),
+    roles=(),
+    changed_at_field="status_changed_at",
+)
+# What recording a step does to the worker's stage (when they are at the move's start).
+STEP_JOURNEY = {K.NULLA_OSTA_REQUESTED: "start_predeparture", K.ARRIVED: "arrive"}
+
+
+def _journey(candidate: Candidate, move: str, by: User | None) -> None:
+    if candidate.status in JOURNEY.move(move).sources:
+        transition(JOURNEY, candidate, move, by=by, checked=True)
+
+
+def refresh_next_due(case: Case, steps: list[Step] | None = None) -> None:
+    """Keep the case's nearest deadline not yet met (home pages sort on it)."""
+    steps = steps if steps is not None else list(case.steps.all())
+    open_ones = [d.due_on for d in case_deadlines(case, steps, timezone.localdate()) if not d.met]
+    due = min(open_ones) if open_ones else None
+    if due != case.next_due_on:
+        case.next_due_on = due
+        Case.objects.filter(pk=case.pk).update(next_due_on=due)
+
+
+@transaction.atomic
+def case_open(*, offer: Offer) -> Case:
+    """Open the worker's case for an accepted offer (once: running it again returns the same
+    case), with its steps; the acceptance is the first one done."""
+    application = offer.application
+    case, created = Case.objects.get_or_create(
+        offer=offer,
+        defaults={"candidate": application.candidate, "company": application.company},
+    )
+    if not created:
+        return case
+    accepted_on = timezone.localdate(offer.decided_at) if offer.decided_at else None
+    Step.objects.bulk_create(
+        Step(
+            case=case,
+            kind=rule.kind,
+            position=POSITION[rule.kind],
+            responsible=rule.responsible,
+            status=Step.Status.DONE if rule.kind == K.ACCEPTED else Step.Status.PENDING,
+            done_on=accepted_on if rule.kind == K.ACCEPTED else None,
+        )
+        for rule in STEPS
+    )
+    case.offer = offer
+    refresh_next_due(case)
+    audit(actor=None, action="case.open", target=case, detail={"offer": offer.pk})
+    return case
+
+
+def _check_step(
+    locked: Step,
+    steps: list[Step],
+    *,
+    by: User,
+    done_on: datetime.date | None,
+    reference: str,
+    exception_reason: str,
+    visa_valid_from: datetime.date | None,
+    visa_valid_until: datetime.date | None,
+) -> None:
+    """The checks of a step's record against the case's other steps (read under the lock)."""
+    rule = RULES[locked.kind]
+    case = locked.case
+    if not case.is_open:
+        raise DomainError(_("This case is closed: its steps can no longer change."))
+    if not may_record(rule, by.role):
+        raise DomainError(_("This step is not yours to record."))
+    if done_on is None:
+        raise DomainError(_("Give the date."))
+    today = timezone.localdate()
+    if done_on > today and not rule.future_date:
+        raise DomainError(_("The date cannot be in the future."))
+    if rule.reference_required and not reference:
+        raise DomainError(_("Fill in “%(reference)s”.") % {"reference": rule.reference_label})
+    earlier = [s for s in steps if s.position < locked.position]
+    missing = [s for s in earlier if s.status == Step.Status.PENDING]
+    if missing:
+        allowed = set(rule.may_precede)
+        if any(s.kind not in allowed for s in missing):
+            first = missing[0]
+            raise DomainError(
+                _("The step “%(step)s” comes first.") % {"step": first.get_kind_display()}
+            )
+        if not exception_reason:
+            raise DomainError(
+                _(
+                    "The step “%(step)s” is not done yet: say why this one comes before it "
+                    "(the law allows it)."
+                )
+                % {"step": missing[0].get_kind_display()}
+            )
+    done_before = [s for s in earlier if s.status == Step.Status.DONE and s.done_on]
+    if done_before:
+        last = max(done_before, key=lambda s: (s.done_on, s.position))
+        if done_on < last.done_on:
+            raise DomainError(
+                _("The date cannot be before that of the step “%(step)s” (%(date)s).")
+                % {"step": last.get_kind_display(), "date": _date(last.done_on)}
+            )
+    done = {s.kind: s.done_on for s in steps if s.status == Step.Status.DONE}
+    if locked.kind == K.VISA_APPLIED and K.NULLA_OSTA_ISSUED in done:
+        expiry = done[K.NULLA_OSTA_ISSUED] + NULLA_OSTA_VALID
+        if done_on > expiry:
+            raise DomainError(
+                _(
+                    "The nulla osta expired on %(date)s: the employer must ask for a new one "
+                    "before the visa can be requested."
+                )
+                % {"date": _date(expiry)}
+            )
+    if locked.kind == K.VISA_ISSUED:
+        if visa_valid_from is None or visa_valid_until is None:
+            raise DomainError(_("Give the dates the visa is valid from and until."))
+        if visa_valid_until <= visa_valid_from:
+            raise DomainError(_("The visa's end must come after its start."))
+
+
+@transaction.atomic
+def step_record(
+    *,
+    step: Step,
+    by: User,
+    done_on: datetime.date | None,
+    reference: str = "",
+    exception_reason: str = "",
+    visa_valid_from: datetime.date | None = None,
+    visa_valid_until: datetime.date | None = None,
+) -> Step:
+    """Record a step done: on its date, with its reference number, by a party that records it,
+    after the steps before it (or, where the law allows, before them with a reason). The next
+    step's party and the worker are told."""
+    case = (
+        Case.objects.select_for_update().select_related("candidate", "offer").get(pk=step.case_id)
+    )
+    _check_sees(case, by)
+    reference, exception_reason = reference.strip(), exception_reason.strip()
+    steps = list(case.steps.order_by("position"))
+    current = next(s for s in steps if s.pk == step.pk)
+    current.case = case
+
+    def prepare(locked: Step):
+        locked.case = case
+        _check_step(
+            locked,
+            steps,
+            by=by,
+            done_on=done_on,
+            reference=reference,
+            exception_reason=exception_reason,
+            visa_valid_from=visa_valid_from,
+            visa_valid_until=visa_valid_until,
+        )
+        locked.done_on, locked.reference, locked.done_by = done_on, reference, by
+        locked.exception_reason = exception_reason if _out_of_order(locked, steps) else ""
+        return ["done_on", "reference", "done_by", "exception_reason"]
+
+    recorded = transition(STEP_MOVES, current, "record", by=by, checked=True, prepare=prepare)
+    if recorded.kind == K.VISA_ISSUED:
+        case.visa_valid_from, case.visa_valid_until = visa_valid_from, visa_valid_until
+        case.save(update_fields=["visa_valid_from", "visa_valid_until", "updated_at"])
+    if recorded.kind in STEP_JOURNEY:
+        _journey(case.candidate, STEP_JOURNEY[recorded.kind], by)
+    current.status, current.done_on = recorded.status, recorded.done_on
+    if recorded.kind == K.EMPLOYED:
+        transition(CASE_MOVES, case, "complete", by=by, checked=True)
+        _journey(case.candidate, "employ", by)
+    refresh_next_due(case, steps)
+    _tell_step_done(case, recorded, steps)
+    return recorded
+
+
+def _out_of_order(step: Step, steps: list[Step]) -> bool:
+    return any(s.status == Step.Status.PENDING for s in steps if s.position < step.position)
+
+
+def party_people(case: Case, party: str) -> list[User]:
+    """Who acts for a party of the case: the company's users and its advisors, the worker,
+    the centre's users, or IOM's."""
+    if party == COMPANY:
+        return company_people(case.company)
+    if party == CANDIDATE:
+        user = case.candidate.user
+        return [user] if user is not None else []
+    if party == CENTRE:
+        members = Membership.objects.filter(organisation_id=case.candidate.training_centre_id)
+        return [m.user for m in members.select_related("user__membership_row__organisation")]
+    if party == IOM:
+        members = Membership.objects.filter(organisation__kind=Organisation.Kind.IOM)
+        return [m.user for m in members.select_related("user__membership_row__organisation")]
+    return []
+
+
+def _tell_step_done(case: Case, step: Step, steps: list[Step]) -> None:
+    """The worker hears of every step; the party of the next step hears it is theirs."""
+    following = next(
+        (s for s in steps if s.status == Step.Status.PENDING and s.position > step.position),
+        None,
+    )
+    recipients = {u.pk: u for u in party_people(case, CANDIDATE)}
+    if following is not None:
+        recipients.update({u.pk: u for u in party_people(case, following.responsible)})
+    notify(
+        recipients=list(recipients.values()),
+        kind="case.step_done",
+        template="predeparture/email/step_done",
+        context={"case": case, "step": step, "next": following},
+        link=case.get_absolute_url(),
+    )
+
+
+# Who may close a case, for which reasons: the worker for themself; the company's side and IOM
+# for any reason.
+CLOSE_REASONS_BY_ROLE = {
+    Role.CANDIDATE: (Case.CloseReason.WORKER_WITHDREW,),
+    Role.COMPANY: tuple(Case.CloseReason.values),
+    Role.CHAMBER: tuple(Case.CloseReason.values),
+    Role.IOM: tuple(Case.CloseReason.values),
+}
+
+
+def departed(steps: list[Step]) -> bool:
+    return any(s.kind == K.ARRIVED and s.status == Step.Status.DONE for s in steps)
+
+
+@transaction.atomic
+def case_close(*, case: Case, reason: str, note: str, by: User) -> Case:
+    """Close a case early with its reason (visa refused, offer withdrawn, the worker or the
+    employer withdrew): before departure the worker's place goes back to the scheme; the
+    worker, the company's side and the centre are told."""
+    _check_sees(case, by)
+    if reason not in CLOSE_REASONS_BY_ROLE.get(by.role, ()):
+        raise DomainError(_("Choose why the case closes."))
+
+    def prepare(locked: Case):
+        locked.close_reason = reason
+        return ["close_reason"]
+
+    closed = transition(CASE_MOVES, case, "close", by=by, note=note, checked=True, prepare=prepare)
+    candidate = Candidate.objects.get(pk=closed.candidate_id)
+    steps = list(closed.steps.all())
+    if not departed(steps):
+        quota_release(candidate=candidate, reason=f"pre-departure case closed: {reason}", by=by)
+    _journey(
+        candidate, "withdraw" if reason == Case.CloseReason.WORKER_WITHDREW else "case_closed", by
+    )
+    closed.candidate = candidate
+    recipients = {}
+    for party in (CANDIDATE, COMPANY, CENTRE):
+        recipients.update({u.pk: u for u in party_people(closed, party)})
+    notify(
+        recipients=list(recipients.values()),
+        kind="case.closed",
+        template="predeparture/email/case_closed",
+        context={"case": closed, "reason": Case.CloseReason(reason).label},
+        link=closed.get_absolute_url(),
+    )
+    return closed
+
+
+def close_reasons_for(user: User) -> list[tuple[str, str]]:
+    allowed = CLOSE_REASONS_BY_ROLE.get(user.role, ())
+    return [(value, label) for value, label in Case.CloseReason.choices if value in allowed]
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+OVERDUE = "overdue"
+
+
+def threshold_for(days_left: int) -> str | None:
+    """Which reminder a deadline `days_left` away calls for: 7 and 2 days before, then
+    overdue; none further out. A day the task did not run is caught up the next day."""
+    if days_left < 0:
+        return OVERDUE
+    if days_left <= 2:
+        return "2"
+    if days_left <= 7:
+        return "7"
+    return None
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind the responsible party of each open case's deadlines that are near (7 and 2 days)
+    or passed, in their language: once per deadline, person and threshold (a second run the
+    same day sends nothing). Returns how many reminders were sent. `today` is the date in
+    Italy (the portal's time zone), where the deadlines run."""
+    today = today or timezone.localdate()
+    sent = 0
+    cases = (
+        Case.objects.filter(status=Case.Status.OPEN)
+        .select_related("candidate__user", "company", "offer")
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("position")))
+        .order_by("pk")
+    )
+    for case in cases.iterator(chunk_size=200):
+        steps = list(case.steps.all())
+        for deadline in case_deadlines(case, steps, today):
+            if deadline.met:  # in time or late, nothing is left to remind
+                continue
+            threshold = OVERDUE if deadline.late else threshold_for(deadline.days)
+            if threshold is None:
+                continue
+            for user in party_people(case, DEADLINE_PARTY[deadline.kind]):
+                sent += _remind(case, deadline, threshold, user, today)
+    return sent
+
+
+def _remind(case: Case, deadline, threshold: str, user: User, today: datetime.date) -> int:
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                case=case,
+                deadline=deadline.kind,
+                due_on=deadline.due_on,
+                threshold=threshold,
+                user=user,
+            )
+            notify(
+                recipients=[user],
+                kind=f"case.deadline_{threshold}",
+                template="predeparture/email/deadline",
+                context={
+                    "case": case,
+                    "deadline": deadline.kind,
+                    "label": DEADLINE_LABELS[deadline.kind],  # in the recipient's language
+                    "due_on": deadline.due_on,
+                    "overdue": threshold == OVERDUE,
+                    "days": deadline.days,
+                },
+                link=reverse("predeparture:case", kwargs={"pk": case.pk}),
+            )
+    except IntegrityError:  # sent already (by this run's twin, or an earlier one)
+        return 0
+    return 1
