@@ -328,7 +328,10 @@ def case_close(*, case: Case, reason: str, note: str, by: User) -> Case:
     _check_sees(case, by)
     if reason not in CLOSE_REASONS_BY_ROLE.get(by.role, ()):
         raise DomainError(_("Choose why the case closes."))
+    return _close(case, reason=reason, note=note, by=by)
 
+
+def _close(case: Case, *, reason: str, note: str, by: User | None) -> Case:
     def prepare(locked: Case):
         locked.close_reason = reason
         return ["close_reason"]
@@ -338,9 +341,8 @@ def case_close(*, case: Case, reason: str, note: str, by: User) -> Case:
     steps = list(closed.steps.all())
     if not departed(steps):
         quota_release(candidate=candidate, reason=f"pre-departure case closed: {reason}", by=by)
-    _journey(
-        candidate, "withdraw" if reason == Case.CloseReason.WORKER_WITHDREW else "case_closed", by
-    )
+    move = "withdraw" if reason == Case.CloseReason.WORKER_WITHDREW else "case_closed"
+    _journey(candidate, move, by)
     closed.candidate = candidate
     recipients = {}
     for party in (CANDIDATE, COMPANY, CENTRE):
@@ -352,6 +354,17 @@ def case_close(*, case: Case, reason: str, note: str, by: User) -> Case:
         context={"case": closed, "reason": Case.CloseReason(reason).label},
         link=closed.get_absolute_url(),
     )
+    return closed
+
+
+@transaction.atomic
+def cases_close_for_withdrawal(*, candidate: Candidate, by: User | None, reason: str) -> int:
+    """The worker left the scheme (their centre or IOM recorded it): their open case closes
+    as withdrawn by the worker, with the reason given."""
+    closed = 0
+    for case in Case.objects.filter(candidate=candidate, status=Case.Status.OPEN):
+        _close(case, reason=Case.CloseReason.WORKER_WITHDREW, note=reason, by=by)
+        closed += 1
     return closed
 
 

@@ -316,3 +316,17 @@ def test_reminders_skip_closed_cases(world, case):
     _issued(world, case, datetime.date(2026, 8, 31))
     case_close(case=case, reason="visa_refused", note="refused", by=world.iom)
     assert reminders_send(today=datetime.date(2027, 3, 5)) == 0
+
+
+def test_a_worker_withdrawn_by_their_centre_has_their_case_closed(world, case):
+    from candidates.services import candidate_withdraw
+
+    candidate = Candidate.objects.get(pk=case.candidate_id)
+    candidate_withdraw(candidate=candidate, by=world.centre, reason="Moved abroad")
+    case.refresh_from_db()
+    assert (case.status, case.close_reason, case.close_note) == (
+        "closed",
+        "worker_withdrew",
+        "Moved abroad",
+    )
+    assert not QuotaSlot.objects.filter(candidate=candidate, released_at=None).exists()
