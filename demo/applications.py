@@ -350,7 +350,7 @@ def seed_applications() -> Selection:
         walk.times = schedule.ahead(1)
     for walk in walks:
         _walk(walk)
-    return _selection()
+    return selection()
 
 
 def _ever_available(candidate: Candidate) -> bool:
@@ -407,7 +407,8 @@ def _walk(walk: _Walk) -> None:
     )
 
 
-def _selection() -> Selection:
+def selection() -> Selection:
+    """What the selection holds now: applications by stage, the places taken by region."""
     applications = Application.objects.order_by()
     counts = dict(applications.values_list("status").annotate(n=Count("pk")))
     # From the database, as the acceptance counts places (not the per-process reference copy).

@@ -1,6 +1,6 @@
 """The demo data of `manage.py seed_demo`: the files in demo/data/ (organisations and logins,
-candidates and cohorts, companies and their units, vacancies, the selection of workers), created
-through the apps' services.
+candidates and cohorts, companies and their units, vacancies, the selection of workers, the
+pre-departure cases), created through the apps' services.
 
 Idempotent: seeding again changes nothing, except that the logins get their demo password, name
 and MFA secret back.
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .applications import Selection, seed_applications
+from .applications import Selection, seed_applications, selection
+from .cases import seed_cases
 from .employers import Summary, seed_companies
 from .people import DEMO_PASSWORD, DemoLogin, seed_logins
 from .trainees import Trainees, seed_candidates, trainees
@@ -32,6 +33,7 @@ def seed() -> Seeded:
     logins = seed_logins()
     seed_candidates()
     companies = seed_companies()
-    selection = seed_applications()
-    # The candidates last: the selection moves some on (those who accepted an offer).
-    return Seeded(logins, trainees(), companies, selection)
+    seed_applications()
+    seed_cases()  # the accepted offers' cases: one closes, giving its place back
+    # The candidates and the places last: the selection and the cases move them on.
+    return Seeded(logins, trainees(), companies, selection())

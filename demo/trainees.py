@@ -46,6 +46,10 @@ EARLIEST_START_DAYS = {
 }
 
 
+# The stages whose value does not read as words in the summary line.
+STAGE_WORDS = {"predeparture": "in pre-departure", "arrived": "arrived in Italy"}
+
+
 @dataclass(frozen=True)
 class Trainees:
     """What `seed_demo` prints of the demo candidates."""
@@ -55,8 +59,11 @@ class Trainees:
     logins: int  # how many have their own login
     login_domain: str
 
-    def __str__(self) -> str:
-        stages = ", ".join(f"{n} {stage.replace('_', ' ')}" for stage, n in self.stages.items())
+    def __str__(self) -> str:  # in English, as the command prints
+        stages = ", ".join(
+            f"{n} {STAGE_WORDS.get(stage, stage.replace('_', ' '))}"
+            for stage, n in self.stages.items()
+        )
         return (
             f"{self.total} demo candidates at the two training centres ({stages}); "
             f"{self.logins} with their own login: the candidate login below, and each other one "

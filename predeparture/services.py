@@ -87,9 +87,10 @@ JOURNEY = Lifecycle(
         Move("start_predeparture", (S.SELECTED,), S.PREDEPARTURE, manual=False),
         Move("arrive", (S.PREDEPARTURE,), S.ARRIVED, manual=False),
         Move("employ", (S.ARRIVED,), S.EMPLOYED, manual=False),
-        # A case closed early before departure: the worker is certified again, free to be
-        # chosen by another company (their consent decides whether companies see them).
+        # A case closed early before departure: the worker is free to be chosen by another
+        # company, shown to companies again if their consent says so, else certified.
         Move("case_closed", (S.SELECTED, S.PREDEPARTURE), S.CERTIFIED, manual=False),
+        Move("case_closed_shown", (S.SELECTED, S.PREDEPARTURE), S.AVAILABLE, manual=False),
         Move("withdraw", (S.SELECTED, S.PREDEPARTURE, S.ARRIVED), S.WITHDRAWN, manual=False),
     ),
     audit_prefix="candidate.stage",
@@ -341,7 +342,10 @@ def _close(case: Case, *, reason: str, note: str, by: User | None) -> Case:
     steps = list(closed.steps.all())
     if not departed(steps):
         quota_release(candidate=candidate, reason=f"pre-departure case closed: {reason}", by=by)
-    move = "withdraw" if reason == Case.CloseReason.WORKER_WITHDREW else "case_closed"
+    if reason == Case.CloseReason.WORKER_WITHDREW:
+        move = "withdraw"
+    else:
+        move = "case_closed_shown" if candidate.profile_shared else "case_closed"
     _journey(candidate, move, by)
     closed.candidate = candidate
     recipients = {}

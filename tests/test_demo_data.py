@@ -111,8 +111,12 @@ def test_the_certified_candidates_the_file_shows_to_companies_are_made_available
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
     # All the certified, the candidate login's person too (candidates.toml, `login_candidate`);
-    # the four who accepted an offer (applications.toml) are selected since.
-    assert "(24 registered, 40 in training, 36 available, 4 selected, " in out.getvalue()
+    # of the four who accepted an offer (applications.toml), three are on their way to Italy
+    # since (cases.toml) and one is available again (their case closed: the visa refused).
+    assert (
+        "(24 registered, 40 in training, 37 available, 2 in pre-departure, 1 arrived in Italy, "
+        in out.getvalue()
+    )
     assert "; 40 with their own login" in out.getvalue()
     assert not Candidate.objects.filter(status="certified").exists()
 

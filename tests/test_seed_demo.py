@@ -30,16 +30,21 @@ from companies.services import current_statement, publish_blockers, vacancy_move
 from demo.files import read
 from demo.seed import DEMO_PASSWORD
 from matching.models import Application, Interview, InterviewSlot, Offer, QuotaSlot
-from predeparture.models import Case
+from predeparture.models import Case, Step
 from thamm.exceptions import DomainError
 from thamm.models import AuditEntry, Notification, StageChange
 from thamm.scheme import current_scheme
 from training.models import Cohort, Enrolment, Result
 from training.selectors import certification_check
 
+# Shown to companies once, and on their way to Italy since (an offer accepted, a case open).
+ON_THEIR_WAY = ["selected", "predeparture", "arrived", "employed"]
+SHOWN = ["available", *ON_THEIR_WAY]
+
 CANDIDATES_LINE = (
     "120 demo candidates at the two training centres (24 registered, 40 in training, "
-    "13 certified, 23 available, 4 selected, 10 withdrawn, 6 not certified); 27 with their own "
+    "13 certified, 24 available, 2 in pre-departure, 1 arrived in Italy, 10 withdrawn, "
+    "6 not certified); 27 with their own "
     "login: the candidate login below, and each other one who agreed to be shown to companies "
     "as <CIN in lower case>@candidates.thamm.example."
 )
@@ -92,8 +97,11 @@ def _counts() -> dict[str, int]:
         Offer,
         QuotaSlot,
         Case,
+        Step,
     ]
-    return {model.__name__: model.objects.count() for model in models}
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["steps done"] = Step.objects.filter(status="done").count()
+    return counts
 
 
 def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(demo):
@@ -111,9 +119,13 @@ def test_seed_demo_prints_one_working_login_per_role_and_is_idempotent(demo):
     for user in User.objects.all():
         assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
         if user.email not in output:
-            # Shown to companies; selected since, if they accepted an offer.
-            hired = QuotaSlot.objects.filter(candidate=user.candidate).exists()
-            assert user.candidate.status == ("selected" if hired else "available")
+            # Shown to companies; on their way to Italy since, if their case is open.
+            hired = Case.objects.filter(candidate=user.candidate, status="open").exists()
+            assert (
+                (user.candidate.status in ON_THEIR_WAY)
+                if hired
+                else (user.candidate.status == "available")
+            )
             assert user.email == f"{user.candidate.cin.lower()}@candidates.thamm.example"
     assert DEMO_PASSWORD in output and "TOTP secret" in output
     assert (
@@ -137,8 +149,8 @@ def test_seed_demo_has_the_scheme_partners(demo):
 
 def test_demo_results_agree_with_the_certification_rule(demo):
     scheme = current_scheme()
-    # Certified, whether shown to companies (available, or selected since) or not.
-    certified = Candidate.objects.filter(status__in=["certified", "available", "selected"])
+    # Certified, whether shown to companies (available, or on their way since) or not.
+    certified = Candidate.objects.filter(status__in=["certified", *SHOWN])
     assert certified.count() == 40
     assert all(certification_check(candidate=c, scheme=scheme).ready for c in certified)
     for stage in ("in_training", "not_certified"):
@@ -166,7 +178,14 @@ def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_servic
         assert moves[-1].to_stage == candidate.status
         assert all(a.to_stage == b.from_stage for a, b in zip(moves, moves[1:], strict=False))
         centre_staff = staff[candidate.training_centre_id]
+        employers = set(
+            Case.objects.filter(candidate=candidate).values_list("company__organisation", flat=True)
+        )
         for move in moves:
+            if move.from_stage in ON_THEIR_WAY:
+                # Their case moves them on: a step or the closing, by its worker or employer.
+                assert move.by == candidate.user or move.by.organisation.pk in employers
+                continue
             # The candidate themself publishes their profile and accepts an offer (selected);
             # their centre makes the other moves.
             by_themself = move.to_stage in ("available", "selected")
@@ -188,12 +207,12 @@ def test_every_demo_candidate_is_a_record_the_portal_accepts_moved_by_the_servic
 
 def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
     notice = PrivacyNotice.in_force()
-    # Shown to companies: available, or selected since (they accepted an offer).
-    available = Candidate.objects.filter(status__in=["available", "selected"])
+    # Shown to companies: available, or on their way to Italy since (they accepted an offer).
+    available = Candidate.objects.filter(status__in=SHOWN)
     available = available.select_related("user")
     assert available.count() == 27  # 26, and the candidate login's person
     assert {c.training_centre.city for c in available} == {"Casablanca", "Tanger"}
-    certified = Candidate.objects.filter(status__in=["certified", "available", "selected"])
+    certified = Candidate.objects.filter(status__in=["certified", *SHOWN])
     assert 0.6 <= available.count() / certified.count() <= 0.7  # about two thirds
     for candidate in available:
         login = candidate.user
@@ -208,14 +227,10 @@ def test_available_demo_candidates_consented_with_their_own_invited_login(demo):
         assert consent.by == login and consent.action == ConsentRecord.Action.GIVE
         assert consent.share_with_companies and consent.notice == notice
         assert candidate.profile_shared
-    for candidate in Candidate.objects.exclude(status__in=["available", "selected"]):
+    for candidate in Candidate.objects.exclude(status__in=SHOWN):
         assert not candidate.profile_shared and not candidate.consents.exists()
     # Every login is of someone shown to companies, the candidate login's person included.
-    assert not (
-        Candidate.objects.filter(user__isnull=False)
-        .exclude(status__in=["available", "selected"])
-        .exists()
-    )
+    assert not (Candidate.objects.filter(user__isnull=False).exclude(status__in=SHOWN).exists())
     assert available.filter(user__email="candidate@thamm.example").exists()
 
 
@@ -406,8 +421,8 @@ def test_the_demo_candidate_login_and_their_record_are_the_same_person(demo):
 SELECTION_LINE = (
     "30 applications at 3 companies (4 asked to meet, 3 agreed to meet, 2 declined to meet, "
     "3 interview proposed, 3 interview scheduled, 2 interviewed, 2 offer made, 4 offer accepted, "
-    "2 offer declined, 3 not retained, 2 withdrawn); 4 of the scheme's 500 places taken "
-    "(2 Lombardia, 2 Emilia-Romagna)."
+    "2 offer declined, 3 not retained, 2 withdrawn); 3 of the scheme's 500 places taken "
+    "(2 Lombardia, 1 Emilia-Romagna)."
 )
 # The stages the demo shows, each at least once.
 DEMO_STAGES = {
@@ -463,12 +478,16 @@ def test_accepted_demo_offers_hold_quota_places_by_region_and_company_with_a_cas
     for application in accepted:
         offer = application.offer
         assert offer.status == Offer.Status.ACCEPTED
-        slot = QuotaSlot.objects.get(offer=offer, released_at__isnull=True)
+        slot = QuotaSlot.objects.get(offer=offer)
         assert (slot.candidate, slot.company_id) == (application.candidate, application.company_id)
         assert slot.region == application.vacancy.unit.region == offer.region
         case = Case.objects.get(offer=offer)
         assert (case.candidate, case.company_id) == (application.candidate, application.company_id)
-        assert application.candidate.status == Candidate.Status.SELECTED
+        # The place is held while the case is open; the case closed early gave it back.
+        assert (slot.released_at is None) == case.is_open
+        moved_on = (Candidate.Status.PREDEPARTURE, Candidate.Status.ARRIVED)
+        expected = moved_on if case.is_open else (Candidate.Status.AVAILABLE,)  # shown again
+        assert application.candidate.status in expected
         # What the candidate accepted is what they read, in their language.
         shown = offer_terms(offer, offer.accepted_language)
         assert offer.accepted_terms == [list(row) for row in shown]
@@ -484,7 +503,8 @@ def test_accepted_demo_offers_hold_quota_places_by_region_and_company_with_a_cas
         ).exists()
     # IOM's home: places used, by region (more than one) and by company (more than one).
     figures = quota_figures(user=User.objects.get(email="iom@thamm.example"))
-    assert figures.used == accepted.count() == QuotaSlot.objects.count()
+    held = QuotaSlot.objects.filter(released_at__isnull=True).count()
+    assert figures.used == held == Case.objects.filter(status="open").count() == 3
     assert figures.remaining == figures.quota - figures.used
     assert len([used for _, used, _ in figures.by_region if used]) >= 2
     assert len(figures.by_company) >= 2 and sum(n for _, n in figures.by_company) == figures.used
@@ -571,3 +591,41 @@ def test_demo_interviews_are_in_italian_working_hours_and_never_overlap_for_a_ca
     # Spread over the coming weeks.
     coming = InterviewSlot.objects.filter(starts_at__gt=now).order_by("starts_at")
     assert (coming.last().starts_at - coming.first().starts_at).days >= 14
+
+
+# --- Pre-departure (cases.toml) ---
+
+
+def test_demo_cases_stand_at_the_steps_the_file_gives(demo):
+    """One case waits for the nulla osta, one has its visa appointment ahead, one worker arrived
+    with the 8-day deadline running, one case closed (the visa refused) and gave its place back;
+    each step recorded by its party, in order, dated after the step before."""
+    today = timezone.localdate()
+    cases = {c.candidate.cin: c for c in Case.objects.select_related("candidate", "offer")}
+    assert set(cases) == {"BE100005", "K100005", "BE100014", "K100001"}
+
+    def done(case):
+        return [s.kind for s in case.steps.order_by("position") if s.status == "done"]
+
+    assert done(cases["BE100005"])[-1] == "nulla_osta_requested"
+    assert cases["BE100005"].candidate.status == Candidate.Status.PREDEPARTURE
+    appointment = cases["K100005"].steps.get(kind="visa_applied")
+    assert appointment.status == "done" and appointment.done_on > today
+    arrived = cases["BE100014"].steps.get(kind="arrived")
+    assert arrived.done_on == today - datetime.timedelta(days=3)
+    assert cases["BE100014"].next_due_on == arrived.done_on + datetime.timedelta(days=8)
+    assert cases["BE100014"].candidate.status == Candidate.Status.ARRIVED
+    closed = cases["K100001"]
+    assert (closed.status, closed.close_reason) == ("closed", "visa_refused")
+    assert QuotaSlot.objects.get(candidate=closed.candidate).released_at is not None
+    for case in cases.values():
+        steps = [s for s in case.steps.order_by("position") if s.status == "done"]
+        assert [s.done_on for s in steps] == sorted(s.done_on for s in steps)
+        assert all(s.done_by is not None for s in steps if s.kind != "accepted")
+        assert all(s.responsible for s in steps)
+    # The arrived worker's employer finds the contratto di soggiorno first on its home page.
+    from predeparture.selectors import open_steps
+
+    hr = User.objects.get(email="hr@emiliane.thamm.example")
+    (first, *_) = open_steps(user=hr)
+    assert (first.case_id, first.kind) == (cases["BE100014"].pk, "contract_signed")

@@ -225,7 +225,8 @@ def test_closing_before_departure_gives_the_place_back_and_tells_the_parties(wor
         "Refused on 3 May",
     )
     assert not QuotaSlot.objects.filter(candidate_id=case.candidate_id, released_at=None).exists()
-    assert Candidate.objects.get(pk=case.candidate_id).status == Candidate.Status.CERTIFIED
+    # Their consent stands: shown to companies again, free to be chosen by another.
+    assert Candidate.objects.get(pk=case.candidate_id).status == Candidate.Status.AVAILABLE
     told = {n.recipient for n in Notification.objects.filter(kind="case.closed")}
     assert told >= {world.candidate, world.company, world.chamber, world.centre}
     with pytest.raises(DomainError, match="closed"):
@@ -330,3 +331,9 @@ def test_a_worker_withdrawn_by_their_centre_has_their_case_closed(world, case):
         "Moved abroad",
     )
     assert not QuotaSlot.objects.filter(candidate=candidate, released_at=None).exists()
+
+
+def test_a_worker_who_had_not_agreed_to_be_shown_is_certified_again(world, case):
+    Candidate.objects.filter(pk=case.candidate_id).update(profile_shared=False)
+    case_close(case=case, reason="employer_withdrew", note="Order cancelled", by=world.company)
+    assert Candidate.objects.get(pk=case.candidate_id).status == Candidate.Status.CERTIFIED
