@@ -51,6 +51,8 @@ def seed_cases() -> int:
             # As if the worker had accepted then: the steps since are dated after it.
             accepted.done_on = today - datetime.timedelta(days=spec["accepted_days_ago"])
             accepted.save(update_fields=["done_on", "updated_at"])
+            opened = timezone.now() - datetime.timedelta(days=spec["accepted_days_ago"])
+            Case.objects.filter(pk=case.pk).update(opened_at=opened)
         for step_spec in spec.get("steps", []):
             step = case.steps.get(kind=step_spec["kind"])
             if step.status == Step.Status.DONE:

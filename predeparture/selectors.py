@@ -71,17 +71,26 @@ def case_deadlines(case: Case, steps: list[Step], today: datetime.date) -> list[
 
 def case_view(*, user: User, case: Case) -> CaseView:
     """A case as its page shows it: the steps in order, each marked with whether the user may
-    record it now, the deadlines, and the next step (the first one not done)."""
+    record it now (theirs, and its turn has come), the deadlines, and the next step (the first
+    one not done)."""
     steps = list(case.steps.select_related("done_by").order_by("position"))
     today = timezone.localdate()
+    waiting: list[Step] = []  # the steps before this one not done yet
     for step in steps:
         rule = RULES[step.kind]
         step.rule = rule
         step.party_label = PARTY_LABELS[step.responsible]
         step.plain = FOR_WORKER[step.kind]
+        # A form only where the step can be recorded now: after the steps before it, or
+        # before those the law lets it precede.
         step.recordable = (
-            case.is_open and step.status == Step.Status.PENDING and may_record(rule, user.role)
+            case.is_open
+            and step.status == Step.Status.PENDING
+            and may_record(rule, user.role)
+            and all(w.kind in rule.may_precede for w in waiting)
         )
+        if step.status == Step.Status.PENDING:
+            waiting.append(step)
     pending = [s for s in steps if s.status == Step.Status.PENDING]
     return CaseView(
         case=case,

@@ -61,7 +61,6 @@ def _case_page(request: HttpRequest, case: Case, *, bound: StepForm | None = Non
             "case": case,
             "close_form": close or (CloseForm(reasons=reasons) if may_close else None),
         },
-        status=200 if bound is None and close is None else 400,
     )
 
 

@@ -1304,7 +1304,7 @@ CASES = [
     Case("mfa_generate_recovery_codes", signed_in(to("/accounts/reauthenticate/"))),
     Case("mfa_download_recovery_codes", signed_in(404)),
     # Pre-departure cases: the worker, their employer, its advisor, their centre and IOM read
-    # a case; each party records its own steps (another's step is refused on the page: 400);
+    # a case; each party records its own steps (another's step is refused on the page, 200);
     # the company's side, IOM and the worker (withdrawing only) close it. A fresh case per role.
     Case("predeparture:cases", signed_in(200)),
     Case("predeparture:case", signed_in(200), kwargs=_case_a, id="company A's case (centre A)"),
@@ -1316,7 +1316,7 @@ CASES = [
     ),
     Case(
         "predeparture:step_record",
-        signed_in(400, company=to("/cases/"), chamber=to("/cases/"), iom=to("/cases/")),
+        signed_in(200, company=to("/cases/"), chamber=to("/cases/"), iom=to("/cases/")),
         kwargs=_case_step_a,
         method="post",
         data=_nulla_osta_requested,
@@ -1334,7 +1334,7 @@ CASES = [
         "predeparture:case_close",
         signed_in(
             403,
-            candidate=400,
+            candidate=200,
             company=to("/cases/"),
             chamber=to("/cases/"),
             iom=to("/cases/"),
@@ -1342,7 +1342,7 @@ CASES = [
         kwargs=_case_a,
         method="post",
         data=lambda w: {"reason": "visa_refused", "note": "Refused by the consulate"},
-        id="closing company A's case (a worker closes only as withdrawing: 400)",
+        id="closing company A's case (a worker closes only as withdrawing: refused on the page)",
     ),
     Case(
         "predeparture:case_close",

