@@ -1,7 +1,10 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case
+from .models import ITALIAN_AIRPORTS, MOROCCAN_AIRPORTS, Airport, Case
 
 
 class DateInput(forms.DateInput):
@@ -71,4 +74,65 @@ class CloseForm(forms.Form):
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All"))] + Case.Status.choices, required=False
+    )
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class TravelForm(forms.Form):
+    """The flight, its times as the ticket gives them: leaving in Moroccan time, landing in
+    Italian time."""
+
+    departure_airport = forms.ChoiceField(
+        label=_("Departure airport"), choices=[(c, Airport(c).label) for c in MOROCCAN_AIRPORTS]
+    )
+    arrival_airport = forms.ChoiceField(
+        label=_("Arrival airport"), choices=[(c, Airport(c).label) for c in ITALIAN_AIRPORTS]
+    )
+    flight_number = forms.CharField(label=_("Flight number"), max_length=8)
+    departs_at = forms.DateTimeField(
+        label=_("Departure (Moroccan time)"),
+        widget=LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    arrives_at = forms.DateTimeField(
+        label=_("Arrival (Italian time)"),
+        widget=LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_flight_number(self):
+        return self.cleaned_data["flight_number"].replace(" ", "").upper()
+
+    def _in(self, name: str, zone: str):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return None
+        naive = value.replace(tzinfo=None)
+        return naive.replace(tzinfo=ZoneInfo(zone))
+
+    def clean(self):
+        data = super().clean()
+        data["departs_at"] = self._in("departs_at", "Africa/Casablanca")
+        data["arrives_at"] = self._in("arrives_at", "Europe/Rome")
+        return data
+
+
+class HandoverForm(forms.Form):
+    handed_to = forms.CharField(
+        label=_("Handed to"),
+        max_length=200,
+        help_text=_("For example: the Italian consulate in Tangier, or the visa centre."),
+    )
+    handed_on = forms.DateField(label=_("Handed over on"), widget=DateInput())
+
+
+class ReturnForm(forms.Form):
+    returned_on = forms.DateField(
+        label=_("Back with the worker on"), widget=DateInput(), initial=timezone.localdate
     )

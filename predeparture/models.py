@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -158,3 +159,98 @@ class Reminder(TenantOwned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline} {self.threshold} for {self.user_id}"
+
+
+class Airport(models.TextChoices):
+    """The airports a worker leaves from and lands at (names as the airports write them)."""
+
+    CMN = "CMN", "CMN — Casablanca Mohammed V"
+    RAK = "RAK", "RAK — Marrakech Menara"
+    TNG = "TNG", "TNG — Tanger Ibn Battouta"
+    FEZ = "FEZ", "FEZ — Fès-Saïss"
+    RBA = "RBA", "RBA — Rabat-Salé"
+    AGA = "AGA", "AGA — Agadir Al Massira"
+    OUD = "OUD", "OUD — Oujda Angads"
+    NDR = "NDR", "NDR — Nador Al Aroui"
+    MXP = "MXP", "MXP — Milano Malpensa"
+    LIN = "LIN", "LIN — Milano Linate"
+    BGY = "BGY", "BGY — Bergamo Orio al Serio"
+    BLQ = "BLQ", "BLQ — Bologna Guglielmo Marconi"
+    VCE = "VCE", "VCE — Venezia Marco Polo"
+    TSF = "TSF", "TSF — Treviso Canova"
+    VRN = "VRN", "VRN — Verona Villafranca"
+    TRN = "TRN", "TRN — Torino Caselle"
+    FCO = "FCO", "FCO — Roma Fiumicino"
+
+
+MOROCCAN_AIRPORTS = ["CMN", "RAK", "TNG", "FEZ", "RBA", "AGA", "OUD", "NDR"]
+ITALIAN_AIRPORTS = ["MXP", "LIN", "BGY", "BLQ", "VCE", "TSF", "VRN", "TRN", "FCO"]
+
+flight_number_validator = RegexValidator(
+    r"^[A-Z0-9]{2}[0-9]{1,4}[A-Z]?$",
+    _("Enter the flight number as on the ticket: the airline's two characters and 1 to 4 digits."),
+)
+
+
+class Travel(TenantOwned, TimeStampedModel):
+    """The worker's flight to Italy: the times are kept in UTC and shown in each reader's zone
+    (Morocco for the worker and their centre, Italy for the others)."""
+
+    tenant_path = "case__company__organisation"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="travel")
+    departure_airport = models.CharField(
+        _("departure airport"),
+        max_length=3,
+        choices=[(c, Airport(c).label) for c in MOROCCAN_AIRPORTS],
+    )
+    arrival_airport = models.CharField(
+        _("arrival airport"),
+        max_length=3,
+        choices=[(c, Airport(c).label) for c in ITALIAN_AIRPORTS],
+    )
+    flight_number = models.CharField(
+        _("flight number"), max_length=8, validators=[flight_number_validator]
+    )
+    departs_at = models.DateTimeField(_("departure"))
+    arrives_at = models.DateTimeField(_("arrival"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("travel")
+        verbose_name_plural = _("travels")
+
+    def __str__(self) -> str:
+        return f"{self.flight_number} {self.departure_airport}-{self.arrival_airport}"
+
+
+class PassportHandover(TenantOwned, TimeStampedModel):
+    """The worker keeps their passport: each time it is handed over (for the visa, say), to
+    whom and when, and when it came back. IOM sees those not back within ten days."""
+
+    tenant_path = "case__company__organisation"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    handed_to = models.CharField(_("handed to"), max_length=200)
+    handed_on = models.DateField(_("handed over on"))
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("passport handover")
+        verbose_name_plural = _("passport handovers")
+        ordering = ["-handed_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["handed_on"],
+                condition=models.Q(returned_on__isnull=True),
+                name="predep_passport_out",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"passport of case {self.case_id} to {self.handed_to}"

@@ -4,7 +4,7 @@ A case is seen by the worker, their employer, the employer's advisor, the worker
 centre (to read, and to record its own steps) and IOM; everyone else gets a 404."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
@@ -13,10 +13,12 @@ from accounts.models import Role, User
 from companies.selectors import company_list
 from thamm.scoping import get_visible_or_404, owned
 
-from .models import Case, Step
+from .models import Case, PassportHandover, Step, Travel
 from .rules import COMPANY, FOR_WORKER, PARTY_LABELS, RULES, DeadlineState, deadlines, may_record
 
 OPEN_STEPS_SHOWN = 10
+PASSPORT_BACK_WITHIN = datetime.timedelta(days=10)
+ITALY, MOROCCO = "Europe/Rome", "Africa/Casablanca"
 PARTIES = tuple(sorted({rule.responsible for rule in RULES.values()}))
 
 
@@ -51,6 +53,13 @@ class CaseView:
     next_step: Step | None
     last_done: Step | None
     today: datetime.date
+    travel: Travel | None = None
+    handovers: list[PassportHandover] = field(default_factory=list)
+    zone: str = ITALY  # where the reader's times are shown
+
+    @property
+    def passport_out(self) -> PassportHandover | None:
+        return next((h for h in self.handovers if h.returned_on is None), None)
 
     @property
     def late(self) -> list[DeadlineState]:
@@ -103,6 +112,9 @@ def case_view(*, user: User, case: Case) -> CaseView:
             default=None,
         ),
         today=today,
+        travel=Travel.objects.filter(case=case).first(),
+        handovers=list(case.handovers.all()),
+        zone=MOROCCO if user.role in (Role.CANDIDATE, Role.CENTRE) else ITALY,
     )
 
 
@@ -141,3 +153,18 @@ def own_case(*, user: User) -> CaseView | None:
         return None
     case = case_list(user=user).select_related("offer").order_by("-opened_at", "-pk").first()
     return None if case is None else case_view(user=user, case=case)
+
+
+def passports_not_returned(*, user: User) -> list[PassportHandover]:
+    """For IOM: the open cases' passports handed over more than ten days ago and not back,
+    the longest out first."""
+    if user.role != Role.IOM:
+        return []
+    since = timezone.localdate() - PASSPORT_BACK_WITHIN
+    return list(
+        PassportHandover.objects.filter(
+            returned_on__isnull=True, handed_on__lt=since, case__status=Case.Status.OPEN
+        )
+        .select_related("case__candidate")
+        .order_by("handed_on", "pk")[:OPEN_STEPS_SHOWN]
+    )

@@ -6,6 +6,7 @@ the step and its case, records the stage change and the audit entry; the checks 
 order of the steps, their dates and what each must carry."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -23,7 +24,7 @@ from thamm.exceptions import DomainError
 from thamm.notifications import notify
 from thamm.transitions import Lifecycle, Move, transition
 
-from .models import Case, Reminder, Step
+from .models import Case, PassportHandover, Reminder, Step, Travel
 from .rules import (
     CANDIDATE,
     CENTRE,
@@ -41,6 +42,7 @@ from .selectors import case_deadlines, case_list
 
 K = Step.Kind
 S = Candidate.Status
+MOROCCO_ZONE, ITALY_ZONE = ZoneInfo("Africa/Casablanca"), ZoneInfo("Europe/Rome")
 
 
 def _date(value: datetime.date) -> str:
@@ -447,3 +449,124 @@ def _remind(case: Case, deadline, threshold: str, user: User, today: datetime.da
     except IntegrityError:  # sent already (by this run's twin, or an earlier one)
         return 0
     return 1
+
+
+# Travel and passport custody -------------------------------------------------------------------
+
+TRAVEL_ROLES = (Role.COMPANY, Role.CHAMBER, Role.CENTRE, Role.IOM)
+
+
+def _check_open(case: Case) -> None:
+    if not case.is_open:
+        raise DomainError(_("This case is closed: it can no longer change."))
+
+
+@transaction.atomic
+def travel_save(
+    *,
+    case: Case,
+    by: User,
+    departure_airport: str,
+    arrival_airport: str,
+    flight_number: str,
+    departs_at: datetime.datetime,
+    arrives_at: datetime.datetime,
+) -> Travel:
+    """Record (or change) the worker's flight: once the visa's dates are known, leaving within
+    them, landing after leaving; not once the worker has arrived. The arrival's date in Italy
+    becomes the case's expected arrival (against the offer's start date)."""
+    _check_sees(case, by)
+    if by.role not in TRAVEL_ROLES:
+        raise DomainError(_("The employer, the training centre or IOM books the travel."))
+    case = Case.objects.select_for_update().select_related("candidate", "offer").get(pk=case.pk)
+    _check_open(case)
+    steps = list(case.steps.all())
+    if departed(steps):
+        raise DomainError(_("The worker has arrived: the travel can no longer change."))
+    if case.visa_valid_from is None:
+        raise DomainError(_("Record the visa first: the flight is booked within its dates."))
+    leaving = timezone.localtime(departs_at, MOROCCO_ZONE).date()
+    if not case.visa_valid_from <= leaving <= case.visa_valid_until:
+        raise DomainError(
+            _("The flight must leave while the visa is valid, from %(start)s to %(end)s.")
+            % {"start": _date(case.visa_valid_from), "end": _date(case.visa_valid_until)}
+        )
+    if arrives_at <= departs_at:
+        raise DomainError(_("The arrival must come after the departure."))
+    travel, _created = Travel.objects.update_or_create(
+        case=case,
+        defaults={
+            "departure_airport": departure_airport,
+            "arrival_airport": arrival_airport,
+            "flight_number": flight_number,
+            "departs_at": departs_at,
+            "arrives_at": arrives_at,
+            "recorded_by": by,
+        },
+    )
+    travel.full_clean()
+    case.expected_arrival_on = timezone.localtime(arrives_at, ITALY_ZONE).date()
+    case.save(update_fields=["expected_arrival_on", "updated_at"])
+    refresh_next_due(case, steps)
+    audit(
+        actor=by,
+        action="case.travel",
+        target=case,
+        detail={"flight": flight_number, "departs_at": departs_at.isoformat()},
+    )
+    notify(
+        recipients=party_people(case, CANDIDATE),
+        kind="case.travel",
+        template="predeparture/email/travel",
+        context={"case": case, "travel": travel},
+        link=case.get_absolute_url(),
+    )
+    return travel
+
+
+HANDOVER_ROLES = (Role.CANDIDATE, Role.COMPANY, Role.CHAMBER, Role.CENTRE, Role.IOM)
+
+
+@transaction.atomic
+def passport_hand_over(*, case: Case, by: User, handed_to: str, handed_on) -> PassportHandover:
+    """Record that the worker's passport was handed over (to the consulate, a visa centre):
+    one at a time; not on a day to come."""
+    _check_sees(case, by)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_open(case)
+    handed_to = handed_to.strip()
+    if not handed_to:
+        raise DomainError(_("Say to whom the passport was handed."))
+    if handed_on is None or handed_on > timezone.localdate():
+        raise DomainError(_("Give the day it was handed over (not a day to come)."))
+    out = case.handovers.filter(returned_on__isnull=True).first()
+    if out is not None:
+        raise DomainError(
+            _("The passport is with “%(whom)s” since %(date)s: record its return first.")
+            % {"whom": out.handed_to, "date": _date(out.handed_on)}
+        )
+    handover = PassportHandover.objects.create(
+        case=case, handed_to=handed_to, handed_on=handed_on, recorded_by=by
+    )
+    audit(actor=by, action="case.passport_out", target=case, detail={"to": handed_to})
+    return handover
+
+
+@transaction.atomic
+def passport_returned(*, handover: PassportHandover, by: User, returned_on) -> PassportHandover:
+    """Record the passport back with the worker (not before it left, not on a day to come)."""
+    _check_sees(handover.case, by)
+    locked = PassportHandover.objects.select_for_update().get(pk=handover.pk)
+    if locked.returned_on is not None:
+        raise DomainError(_("The passport's return is recorded already."))
+    if returned_on is None or returned_on > timezone.localdate():
+        raise DomainError(_("Give the day it came back (not a day to come)."))
+    if returned_on < locked.handed_on:
+        raise DomainError(
+            _("The passport cannot come back before it was handed over (%(date)s).")
+            % {"date": _date(locked.handed_on)}
+        )
+    locked.returned_on = returned_on
+    locked.save(update_fields=["returned_on", "updated_at"])
+    audit(actor=by, action="case.passport_back", target=locked.case)
+    return locked

@@ -9,4 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail_view, name="case"),
     path("<int:pk>/steps/<int:step>/", views.step_record_view, name="step_record"),
     path("<int:pk>/close/", views.case_close_view, name="case_close"),
+    path("<int:pk>/travel/", views.travel_view, name="travel"),
+    path("<int:pk>/passport/", views.passport_out_view, name="passport_out"),
+    path("<int:pk>/passport/<int:handover>/back/", views.passport_back_view, name="passport_back"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,10 +11,22 @@ from thamm.pagination import paginate
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 
-from .forms import CaseFilterForm, CloseForm, StepForm
+from .forms import CaseFilterForm, CloseForm, HandoverForm, ReturnForm, StepForm, TravelForm
 from .models import Case
 from .selectors import case_get, case_list, case_view
-from .services import CASE_MOVES, case_close, close_reasons_for, step_record
+from .services import (
+    CASE_MOVES,
+    HANDOVER_ROLES,
+    ITALY_ZONE,
+    MOROCCO_ZONE,
+    TRAVEL_ROLES,
+    case_close,
+    close_reasons_for,
+    passport_hand_over,
+    passport_returned,
+    step_record,
+    travel_save,
+)
 
 CASE_ROLES = (Role.COMPANY, Role.CHAMBER, Role.CENTRE, Role.CANDIDATE, Role.IOM)
 
@@ -41,7 +54,16 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_page(request: HttpRequest, case: Case, *, bound: StepForm | None = None, close=None):
+def _case_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: StepForm | None = None,
+    close=None,
+    travel_form=None,
+    handover_form=None,
+    return_form=None,
+):
     """The case's page: its steps in order with a form for each the user may record now, its
     deadlines, and closing it (`bound`, `close`: forms to show again with their errors)."""
     user = request.user
@@ -53,6 +75,10 @@ def _case_page(request: HttpRequest, case: Case, *, bound: StepForm | None = Non
             )
     reasons = close_reasons_for(user)
     may_close = bool(reasons) and "close" in CASE_MOVES.moves_for(case, user)
+    arrived = any(s.kind == "arrived" and s.status == "done" for s in view.steps)
+    may_book = case.is_open and user.role in TRAVEL_ROLES and not arrived
+    if may_book and travel_form is None and case.visa_valid_from:
+        travel_form = TravelForm(initial=_travel_initial(view.travel))
     return render(
         request,
         "predeparture/case_detail.html",
@@ -60,8 +86,24 @@ def _case_page(request: HttpRequest, case: Case, *, bound: StepForm | None = Non
             "view": view,
             "case": case,
             "close_form": close or (CloseForm(reasons=reasons) if may_close else None),
+            "travel_form": travel_form if may_book else None,
+            "handover_form": (handover_form or HandoverForm()) if case.is_open else None,
+            "return_form": return_form or ReturnForm(),
         },
     )
+
+
+def _travel_initial(travel) -> dict:
+    """A booked flight as its form shows it again: the times as the ticket gives them."""
+    if travel is None:
+        return {}
+    return {
+        "departure_airport": travel.departure_airport,
+        "arrival_airport": travel.arrival_airport,
+        "flight_number": travel.flight_number,
+        "departs_at": timezone.localtime(travel.departs_at, MOROCCO_ZONE).replace(tzinfo=None),
+        "arrives_at": timezone.localtime(travel.arrives_at, ITALY_ZONE).replace(tzinfo=None),
+    }
 
 
 @role_required(*CASE_ROLES)
@@ -116,3 +158,45 @@ def case_close_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The case is closed. The people concerned have been told."))
             return redirect(case)
     return _case_page(request, case, close=form)
+
+
+@role_required(*TRAVEL_ROLES)
+@require_POST
+def travel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    form = TravelForm(request.POST)
+    if form.is_valid() and call_service(
+        form, travel_save, case=case, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("The flight is saved. The worker has been told."))
+        return redirect(case)
+    return _case_page(request, case, travel_form=form)
+
+
+@role_required(*HANDOVER_ROLES)
+@require_POST
+def passport_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    form = HandoverForm(request.POST)
+    if form.is_valid() and call_service(
+        form, passport_hand_over, case=case, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("Saved: the passport is out until its return is recorded."))
+        return redirect(case)
+    return _case_page(request, case, handover_form=form)
+
+
+@role_required(*HANDOVER_ROLES)
+@require_POST
+def passport_back_view(request: HttpRequest, pk: int, handover: int) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    row = case.handovers.filter(pk=handover).first()
+    if row is None:  # a handover of another case
+        raise Http404
+    form = ReturnForm(request.POST)
+    if form.is_valid() and call_service(
+        form, passport_returned, handover=row, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("Saved: the passport is back with the worker."))
+        return redirect(case)
+    return _case_page(request, case, return_form=form)

@@ -380,6 +380,58 @@ def _nulla_osta_requested(w):
     }
 
 
+def _case_with_visa(company, candidate):
+    """A case whose visa's dates are known (written directly): its flight can be booked."""
+    import datetime
+
+    from django.utils import timezone
+
+    from predeparture.models import Case
+
+    case = _case(company, candidate)
+    today = timezone.localdate()
+    Case.objects.filter(pk=case.pk).update(
+        visa_valid_from=today, visa_valid_until=today + datetime.timedelta(days=365)
+    )
+    return {"pk": case.pk}
+
+
+def _flight(w):
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    return {
+        "departure_airport": "CMN",
+        "arrival_airport": "BGY",
+        "flight_number": "AT952",
+        "departs_at": f"{day.isoformat()}T10:00",
+        "arrives_at": f"{day.isoformat()}T15:00",
+    }
+
+
+def _handover(company, candidate):
+    from django.utils import timezone
+
+    from predeparture.models import PassportHandover
+
+    case = _case(company, candidate)
+    out = PassportHandover.objects.create(
+        case=case, handed_to="VFS Global", handed_on=timezone.localdate()
+    )
+    return {"pk": case.pk, "handover": out.pk}
+
+
+def _today(name):
+    def data(w):
+        from django.utils import timezone
+
+        return {name: timezone.localdate().isoformat(), "handed_to": "VFS Global"}
+
+    return data
+
+
 def _pdf_answer() -> int:
     from thamm.pdf import pdf_unavailable
 
@@ -1351,6 +1403,60 @@ CASES = [
         method="post",
         data=lambda w: {"reason": "visa_refused", "note": "Refused by the consulate"},
         id="closing company B's case",
+    ),
+    Case(
+        "predeparture:travel",
+        signed_in(
+            403,
+            company=to("/cases/"),
+            chamber=to("/cases/"),
+            centre=to("/cases/"),
+            iom=to("/cases/"),
+        ),
+        kwargs=lambda w: _case_with_visa(w.company_a_profile, w.candidate_a),
+        method="post",
+        data=_flight,
+        id="booking the flight of company A's worker (not the worker's to book)",
+    ),
+    Case(
+        "predeparture:travel",
+        signed_in(404, candidate=403, iom=to("/cases/")),
+        kwargs=lambda w: _case_with_visa(w.company_b_profile, w.candidate_b),
+        method="post",
+        data=_flight,
+        id="booking the flight of company B's worker",
+    ),
+    Case(
+        "predeparture:passport_out",
+        signed_in(to("/cases/")),
+        kwargs=_case_a,
+        method="post",
+        data=_today("handed_on"),
+        id="handing over the passport of company A's worker",
+    ),
+    Case(
+        "predeparture:passport_out",
+        signed_in(404, iom=to("/cases/")),
+        kwargs=_case_b,
+        method="post",
+        data=_today("handed_on"),
+        id="handing over the passport of company B's worker",
+    ),
+    Case(
+        "predeparture:passport_back",
+        signed_in(to("/cases/")),
+        kwargs=lambda w: _handover(w.company_a_profile, w.candidate_a),
+        method="post",
+        data=_today("returned_on"),
+        id="the passport of company A's worker back",
+    ),
+    Case(
+        "predeparture:passport_back",
+        signed_in(404, iom=to("/cases/")),
+        kwargs=lambda w: _handover(w.company_b_profile, w.candidate_b),
+        method="post",
+        data=_today("returned_on"),
+        id="the passport of company B's worker back",
     ),
 ]
 
