@@ -388,6 +388,7 @@ def page_plan() -> list[tuple[str, str, str]]:
     from accounts.models import Organisation
     from candidates.models import Candidate
     from companies.models import Company, Vacancy
+    from predeparture.models import Case
 
     casablanca = Organisation.objects.filter(kind="training_centre").order_by("name").first()
     own = Candidate.objects.filter(training_centre=casablanca, reference__startswith="B-")
@@ -396,6 +397,7 @@ def page_plan() -> list[tuple[str, str, str]]:
     company = Company.objects.get(organisation__name="Meccanica Orobica S.r.l.")
     vacancy = Vacancy.objects.filter(company=company).order_by("pk").first()
     any_company = Company.objects.order_by("pk").first()
+    case = Case.objects.filter(company=company).order_by("pk").first()  # the demo's
     deep = 20
     plan = [
         ("anonymous", "home", "/"),
@@ -427,6 +429,9 @@ def page_plan() -> list[tuple[str, str, str]]:
             f"/companies/{company.pk}/vacancies/?page={deep // 2}",
         ),
         ("company", "vacancy page", f"/companies/vacancies/{vacancy.pk}/"),
+        ("company", "case list", "/cases/"),
+        *([("company", "case page", case.get_absolute_url())] if case else []),
+        ("iom", "case list", "/cases/"),
         ("chamber", "home", "/"),
         ("chamber", "company list", "/companies/"),
         ("chamber", "notifications", "/notifications/"),

@@ -1541,6 +1541,10 @@ ADMIN_IOM_ANSWERS = {
     "admin:matching_offer_add": 403,
     "admin:matching_quotaslot_add": 403,
     "admin:matching_savedsearch_add": 403,
+    # So are the pre-departure cases' (the order of the steps, the dates, the quota).
+    "admin:predeparture_case_add": 403,
+    "admin:predeparture_travel_add": 403,
+    "admin:predeparture_passporthandover_add": 403,
 }
 
 

@@ -253,3 +253,18 @@ def test_the_case_page_costs_the_same_whatever_the_steps_done(
         )
     with django_assert_max_num_queries(queries):
         client.get(_url(case))
+
+
+def test_iom_reads_a_case_and_its_steps_in_the_admin_and_changes_nothing(world, case):
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    from django.test import Client
+
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.iom)
+    url = reverse("admin:predeparture_case_change", args=[case.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Nulla osta requested (ALI portal)" in page.content.decode()
+    client.post(url, {"status": "closed", "close_note": "x"})
+    assert Case.objects.get(pk=case.pk).status == "open"

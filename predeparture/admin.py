@@ -1,0 +1,43 @@
+"""Pre-departure cases in the admin, for IOM to read: steps, the flight and the passport's
+handovers change on the portal, where their rules run (the order of the steps, the dates, the
+quota), so the admin shows them and changes nothing."""
+
+from django.contrib import admin
+
+from matching.admin import ReadOnly
+
+from .models import Case, PassportHandover, Step, Travel
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    fields = ["position", "kind", "responsible", "status", "done_on", "reference", "done_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["position"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly):
+    list_display = ["pk", "candidate", "company", "status", "opened_at", "next_due_on"]
+    list_filter = ["status", "close_reason"]
+    list_select_related = ["candidate", "company"]
+    inlines = [StepInline]
+
+
+@admin.register(Travel)
+class TravelAdmin(ReadOnly):
+    list_display = ["case", "flight_number", "departure_airport", "arrival_airport", "departs_at"]
+
+
+@admin.register(PassportHandover)
+class PassportHandoverAdmin(ReadOnly):
+    list_display = ["case", "handed_to", "handed_on", "returned_on"]
+    list_filter = ["returned_on"]
