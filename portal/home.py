@@ -14,7 +14,7 @@ from companies.selectors import chamber_suggestion, company_list, signed_current
 from companies.services import publish_blockers
 from matching.models import Application
 from matching.selectors import application_list, company_next_steps, quota_figures
-from predeparture.selectors import open_steps, own_case, passports_not_returned
+from predeparture.selectors import fee_flags, open_steps, own_case, passports_not_returned
 from thamm.scheme import current_scheme
 from training.selectors import certification_check, result_list
 
@@ -53,6 +53,7 @@ def home_context(*, user: User) -> dict:
         ).count()
         context["quota"] = quota_figures(user=user)
         context["passports_out"] = passports_not_returned(user=user)
+        context["fee_flags"] = fee_flags(user=user)
     if role == Role.CANDIDATE:
         record = own_candidate_record(user=user)
         context["record"] = record

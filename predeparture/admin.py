@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from matching.admin import ReadOnly
 
-from .models import Case, PassportHandover, Step, Travel
+from .models import Case, Cost, FeeAttestation, PassportHandover, Step, Travel
 
 
 class StepInline(admin.TabularInline):
@@ -41,3 +41,15 @@ class TravelAdmin(ReadOnly):
 class PassportHandoverAdmin(ReadOnly):
     list_display = ["case", "handed_to", "handed_on", "returned_on"]
     list_filter = ["returned_on"]
+
+
+@admin.register(Cost)
+class CostAdmin(ReadOnly):
+    list_display = ["case", "kind", "amount", "currency", "paid_on", "paid_by"]
+    list_filter = ["paid_by", "kind"]
+
+
+@admin.register(FeeAttestation)
+class FeeAttestationAdmin(ReadOnly):
+    list_display = ["case", "moment", "paid_nothing", "language", "created_at"]
+    list_filter = ["paid_nothing", "moment"]

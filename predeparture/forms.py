@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ITALIAN_AIRPORTS, MOROCCAN_AIRPORTS, Airport, Case
+from .models import ITALIAN_AIRPORTS, MOROCCAN_AIRPORTS, Airport, Case, Cost
 
 
 class DateInput(forms.DateInput):
@@ -135,4 +135,33 @@ class HandoverForm(forms.Form):
 class ReturnForm(forms.Form):
     returned_on = forms.DateField(
         label=_("Back with the worker on"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class CostForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Cost"), choices=Cost.Kind.choices)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=9, decimal_places=2, min_value=0.01)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Cost.Currency.choices)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_by = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=Cost.Payer.choices,
+        help_text=_("The employer pays: a cost the worker paid flags the case for IOM."),
+    )
+
+
+class AttestForm(forms.Form):
+    moment = forms.CharField(widget=forms.HiddenInput())
+    paid_nothing = forms.TypedChoiceField(
+        label=_("Is this true for you?"),
+        choices=[("yes", _("Yes, I paid nothing")), ("no", _("No, I paid something"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("If you paid: what, how much and to whom"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -45,6 +45,9 @@ class Case(TenantOwned, TimeStampedModel):
     expected_arrival_on = models.DateField(_("expected arrival"), null=True, blank=True)
     # The nearest deadline not yet met (kept by the services): home pages sort on it.
     next_due_on = models.DateField(_("next deadline"), null=True, blank=True)
+    # Set when the worker paid something (a cost paid by them, or an attestation answered
+    # "no"): the case and its company are flagged for IOM.
+    fee_flagged_at = models.DateTimeField(_("employer-pays flag"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pre-departure case")
@@ -54,6 +57,11 @@ class Case(TenantOwned, TimeStampedModel):
             models.Index(fields=["company", "-opened_at"]),
             models.Index(fields=["status", "-opened_at", "-id"], name="predep_case_status"),
             models.Index(fields=["next_due_on", "opened_at", "id"], name="predep_case_due"),
+            models.Index(
+                fields=["-fee_flagged_at"],
+                condition=models.Q(fee_flagged_at__isnull=False),
+                name="predep_case_fee_flag",
+            ),
             models.Index(fields=["candidate", "-opened_at"], name="predep_case_candidate"),
         ]
 
@@ -254,3 +262,80 @@ class PassportHandover(TenantOwned, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"passport of case {self.case_id} to {self.handed_to}"
+
+
+class Cost(TenantOwned, TimeStampedModel):
+    """A cost of the worker's way to Italy, and who paid it: the employer pays (DESIGN.md §6);
+    one the worker paid flags the case for IOM."""
+
+    tenant_path = "case__company__organisation"
+
+    class Kind(models.TextChoices):
+        VISA_FEE = "visa_fee", _("Visa fee")
+        TRAVEL = "travel", _("Travel")
+        MEDICAL = "medical", _("Medical check")
+        TRANSLATIONS = "translations", _("Translations")
+        CERTIFICATES = "certificates", _("Certificates")
+        DEPOSIT = "deposit", _("Accommodation deposit")
+        OTHER = "other", _("Other")
+
+    class Payer(models.TextChoices):
+        EMPLOYER = "employer", _("The employer")
+        SCHEME = "scheme", _("The scheme")
+        WORKER = "worker", _("The worker")
+
+    class Currency(models.TextChoices):
+        EUR = "EUR", "EUR"
+        MAD = "MAD", "MAD"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="costs")
+    kind = models.CharField(_("cost"), max_length=16, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=9, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    paid_on = models.DateField(_("paid on"))
+    paid_by = models.CharField(_("paid by"), max_length=8, choices=Payer.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+        ordering = ["paid_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} by {self.paid_by}"
+
+
+class FeeAttestation(TenantOwned, TimeStampedModel):
+    """The worker's own word that they paid nothing, at each of three moments, as they read it
+    in their language (the text is kept)."""
+
+    tenant_path = "case__company__organisation"
+
+    class Moment(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("At the acceptance")
+        BEFORE_DEPARTURE = "before_departure", _("Before departure")
+        AFTER_ARRIVAL = "after_arrival", _("After arrival")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_attestations")
+    moment = models.CharField(_("when"), max_length=16, choices=Moment.choices)
+    paid_nothing = models.BooleanField(_("paid nothing"))
+    note = models.TextField(_("what was paid, and to whom"), max_length=1000, blank=True)
+    statement = models.TextField(_("the statement read"))
+    language = models.CharField(max_length=8)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("no-fee attestation")
+        verbose_name_plural = _("no-fee attestations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "moment"], name="predep_one_attestation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.moment}: {'nothing' if self.paid_nothing else 'paid'}"

@@ -13,7 +13,7 @@ from accounts.models import Role, User
 from companies.selectors import company_list
 from thamm.scoping import get_visible_or_404, owned
 
-from .models import Case, PassportHandover, Step, Travel
+from .models import Case, Cost, FeeAttestation, PassportHandover, Step, Travel
 from .rules import COMPANY, FOR_WORKER, PARTY_LABELS, RULES, DeadlineState, deadlines, may_record
 
 OPEN_STEPS_SHOWN = 10
@@ -56,6 +56,8 @@ class CaseView:
     travel: Travel | None = None
     handovers: list[PassportHandover] = field(default_factory=list)
     zone: str = ITALY  # where the reader's times are shown
+    costs: list[Cost] = field(default_factory=list)
+    attestations: list[FeeAttestation] = field(default_factory=list)
 
     @property
     def passport_out(self) -> PassportHandover | None:
@@ -114,6 +116,8 @@ def case_view(*, user: User, case: Case) -> CaseView:
         today=today,
         travel=Travel.objects.filter(case=case).first(),
         handovers=list(case.handovers.all()),
+        costs=list(case.costs.all()),
+        attestations=list(case.fee_attestations.all()),
         zone=MOROCCO if user.role in (Role.CANDIDATE, Role.CENTRE) else ITALY,
     )
 
@@ -167,4 +171,16 @@ def passports_not_returned(*, user: User) -> list[PassportHandover]:
         )
         .select_related("case__candidate")
         .order_by("handed_on", "pk")[:OPEN_STEPS_SHOWN]
+    )
+
+
+def fee_flags(*, user: User) -> list[Case]:
+    """For IOM: the cases whose worker paid something (a cost, or an answer "no"), with their
+    company, the latest first."""
+    if user.role != Role.IOM:
+        return []
+    return list(
+        Case.objects.filter(fee_flagged_at__isnull=False)
+        .select_related("candidate", "company")
+        .order_by("-fee_flagged_at", "-pk")[:OPEN_STEPS_SHOWN]
     )

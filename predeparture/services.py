@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -24,7 +24,7 @@ from thamm.exceptions import DomainError
 from thamm.notifications import notify
 from thamm.transitions import Lifecycle, Move, transition
 
-from .models import Case, PassportHandover, Reminder, Step, Travel
+from .models import Case, Cost, FeeAttestation, PassportHandover, Reminder, Step, Travel
 from .rules import (
     CANDIDATE,
     CENTRE,
@@ -570,3 +570,119 @@ def passport_returned(*, handover: PassportHandover, by: User, returned_on) -> P
     locked.save(update_fields=["returned_on", "updated_at"])
     audit(actor=by, action="case.passport_back", target=locked.case)
     return locked
+
+
+# The fee ledger: the employer pays ----------------------------------------------------------
+
+COST_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
+# What the worker reads and answers, in their language, at each moment (the text is kept).
+NO_FEE_STATEMENT = _l(
+    "I have paid nothing to anyone for this job: no fee and no cost of recruitment, of papers, "
+    "of travel or of anything else."
+)
+
+
+def _flag(case: Case, *, by: User | None, cost=None, attestation=None) -> None:
+    """The worker paid something (`cost`, or their `attestation` answered "no"): flag the case
+    (and so its company) for IOM, and tell IOM at once."""
+    if case.fee_flagged_at is None:
+        case.fee_flagged_at = timezone.now()
+        Case.objects.filter(pk=case.pk).update(fee_flagged_at=case.fee_flagged_at)
+    detail = {"cost": cost.pk} if cost else {"attestation": attestation.pk}
+    audit(actor=by, action="case.fee_flag", target=case, detail=detail)
+    notify(
+        recipients=party_people(case, IOM),
+        kind="case.fee_flag",
+        template="predeparture/email/fee_flag",
+        context={"case": case, "cost": cost, "attestation": attestation},
+        link=case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def cost_record(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    amount,
+    currency: str,
+    paid_on: datetime.date | None,
+    paid_by: str,
+    description: str = "",
+) -> Cost:
+    """Record a cost of the worker's way and who paid it; one the worker paid flags the case."""
+    _check_sees(case, by)
+    if by.role not in COST_ROLES:
+        raise DomainError(_("The employer's side or IOM records the costs."))
+    case = Case.objects.select_for_update().select_related("candidate", "company").get(pk=case.pk)
+    if amount is None or amount <= 0:
+        raise DomainError(_("The amount must be more than zero."))
+    if paid_on is None or paid_on > timezone.localdate():
+        raise DomainError(_("Give the day it was paid (not a day to come)."))
+    cost = Cost(
+        case=case,
+        kind=kind,
+        description=description.strip(),
+        amount=amount,
+        currency=currency,
+        paid_on=paid_on,
+        paid_by=paid_by,
+        recorded_by=by,
+    )
+    cost.full_clean()
+    cost.save()
+    audit(actor=by, action="case.cost", target=case, detail={"kind": kind, "paid_by": paid_by})
+    if paid_by == Cost.Payer.WORKER:
+        _flag(case, by=by, cost=cost)
+    return cost
+
+
+def attestation_moments(steps: list[Step]) -> list[str]:
+    """The moments the worker may attest now: at acceptance from the start, before departure
+    until they arrive, after arrival once they have."""
+    moments = [FeeAttestation.Moment.ACCEPTANCE]
+    moments.append(
+        FeeAttestation.Moment.AFTER_ARRIVAL
+        if departed(steps)
+        else FeeAttestation.Moment.BEFORE_DEPARTURE
+    )
+    return moments
+
+
+@transaction.atomic
+def fee_attest(
+    *, case: Case, by: User, moment: str, paid_nothing: bool, note: str, language: str
+) -> FeeAttestation:
+    """The worker says, in their language, whether they paid nothing; a "no" (what they paid,
+    and to whom) flags the case for IOM at once. Once per moment."""
+    case = Case.objects.select_for_update().select_related("candidate", "company").get(pk=case.pk)
+    if not (by.is_authenticated and case.candidate.user_id == by.pk):
+        raise DomainError(_("Only the worker can say this for themself."))
+    if moment not in attestation_moments(list(case.steps.all())):
+        raise DomainError(_("This is not the moment for this answer."))
+    if case.fee_attestations.filter(moment=moment).exists():
+        raise DomainError(_("You have answered for this moment already."))
+    note = note.strip()
+    if not paid_nothing and not note:
+        raise DomainError(_("Say what you paid, how much and to whom."))
+    with translation.override(language):
+        statement = str(NO_FEE_STATEMENT)
+    attestation = FeeAttestation.objects.create(
+        case=case,
+        moment=moment,
+        paid_nothing=paid_nothing,
+        note="" if paid_nothing else note,
+        statement=statement,
+        language=language,
+        by=by,
+    )
+    audit(
+        actor=by,
+        action="case.fee_attest",
+        target=case,
+        detail={"moment": moment, "paid_nothing": paid_nothing},
+    )
+    if not paid_nothing:
+        _flag(case, by=by, attestation=attestation)
+    return attestation

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,17 +12,31 @@ from thamm.pagination import paginate
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 
-from .forms import CaseFilterForm, CloseForm, HandoverForm, ReturnForm, StepForm, TravelForm
-from .models import Case
+from .forms import (
+    AttestForm,
+    CaseFilterForm,
+    CloseForm,
+    CostForm,
+    HandoverForm,
+    ReturnForm,
+    StepForm,
+    TravelForm,
+)
+from .models import Case, FeeAttestation
 from .selectors import case_get, case_list, case_view
 from .services import (
     CASE_MOVES,
+    COST_ROLES,
     HANDOVER_ROLES,
     ITALY_ZONE,
     MOROCCO_ZONE,
+    NO_FEE_STATEMENT,
     TRAVEL_ROLES,
+    attestation_moments,
     case_close,
     close_reasons_for,
+    cost_record,
+    fee_attest,
     passport_hand_over,
     passport_returned,
     step_record,
@@ -63,6 +78,8 @@ def _case_page(
     travel_form=None,
     handover_form=None,
     return_form=None,
+    cost_form=None,
+    attest_form=None,
 ):
     """The case's page: its steps in order with a form for each the user may record now, its
     deadlines, and closing it (`bound`, `close`: forms to show again with their errors)."""
@@ -89,8 +106,27 @@ def _case_page(
             "travel_form": travel_form if may_book else None,
             "handover_form": (handover_form or HandoverForm()) if case.is_open else None,
             "return_form": return_form or ReturnForm(),
+            "cost_form": (cost_form or CostForm()) if user.role in COST_ROLES else None,
+            **_attestation_context(user, view, attest_form),
         },
     )
+
+
+def _attestation_context(user, view, bound) -> dict:
+    """The worker's no-fee answers: the moments answered, and the one they may answer now (its
+    statement in their language)."""
+    if user.role != Role.CANDIDATE or not view.case.is_open:
+        return {}
+    answered = {a.moment for a in view.attestations}
+    due = [m for m in attestation_moments(view.steps) if m not in answered]
+    if not due:
+        return {}
+    moment = due[0]
+    return {
+        "attest_moment": FeeAttestation.Moment(moment).label,
+        "attest_statement": NO_FEE_STATEMENT,
+        "attest_form": bound or AttestForm(initial={"moment": moment}),
+    }
 
 
 def _travel_initial(travel) -> dict:
@@ -200,3 +236,34 @@ def passport_back_view(request: HttpRequest, pk: int, handover: int) -> HttpResp
         messages.success(request, _("Saved: the passport is back with the worker."))
         return redirect(case)
     return _case_page(request, case, return_form=form)
+
+
+@role_required(*COST_ROLES)
+@require_POST
+def cost_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    form = CostForm(request.POST)
+    if form.is_valid() and call_service(
+        form, cost_record, case=case, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("The cost is recorded."))
+        return redirect(case)
+    return _case_page(request, case, cost_form=form)
+
+
+@role_required(Role.CANDIDATE)
+@require_POST
+def attest_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    form = AttestForm(request.POST)
+    if form.is_valid() and call_service(
+        form,
+        fee_attest,
+        case=case,
+        by=request.user,
+        language=get_language(),
+        **form.cleaned_data,
+    ):
+        messages.success(request, _("Thank you: your answer is recorded."))
+        return redirect(case)
+    return _case_page(request, case, attest_form=form)

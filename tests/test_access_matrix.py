@@ -432,6 +432,18 @@ def _today(name):
     return data
 
 
+def _cost(w):
+    from django.utils import timezone
+
+    return {
+        "kind": "visa_fee",
+        "amount": "116",
+        "currency": "EUR",
+        "paid_on": timezone.localdate().isoformat(),
+        "paid_by": "employer",
+    }
+
+
 def _pdf_answer() -> int:
     from thamm.pdf import pdf_unavailable
 
@@ -1458,6 +1470,38 @@ CASES = [
         data=_today("returned_on"),
         id="the passport of company B's worker back",
     ),
+    Case(
+        "predeparture:cost",
+        signed_in(403, company=to("/cases/"), chamber=to("/cases/"), iom=to("/cases/")),
+        kwargs=_case_a,
+        method="post",
+        data=_cost,
+        id="recording a cost of company A's worker",
+    ),
+    Case(
+        "predeparture:cost",
+        signed_in(403, company=404, chamber=404, iom=to("/cases/")),
+        kwargs=_case_b,
+        method="post",
+        data=_cost,
+        id="recording a cost of company B's worker",
+    ),
+    Case(
+        "predeparture:attest",
+        signed_in(403, candidate=to("/cases/")),
+        kwargs=_case_a,
+        method="post",
+        data=lambda w: {"moment": "acceptance", "paid_nothing": "yes"},
+        id="the worker of company A's case says they paid nothing",
+    ),
+    Case(
+        "predeparture:attest",
+        signed_in(403, candidate=404),
+        kwargs=_case_b,
+        method="post",
+        data=lambda w: {"moment": "acceptance", "paid_nothing": "yes"},
+        id="saying so on another worker's case",
+    ),
 ]
 
 for case in CASES:
@@ -1545,6 +1589,8 @@ ADMIN_IOM_ANSWERS = {
     "admin:predeparture_case_add": 403,
     "admin:predeparture_travel_add": 403,
     "admin:predeparture_passporthandover_add": 403,
+    "admin:predeparture_cost_add": 403,
+    "admin:predeparture_feeattestation_add": 403,
 }
 
 
