@@ -2,7 +2,7 @@
 issued for its worker who waits for it (a wrong date first, answered on the page); its chamber
 advisor reads the new deadline on the case and finds the company's next steps on the home page;
 the worker, reading Arabic on a phone, reads on their home page what comes next, that it is
-theirs, and opens their case."""
+theirs, opens their case and gives their word that they paid nothing."""
 
 import datetime
 import re
@@ -119,3 +119,19 @@ def test_a_case_moves_on_and_each_party_reads_whose_step_comes_next(visit, demo)
     assert _in("ar", "Nulla osta issued") in _main(page)
     _assert_fits(page)
     phone.check("predeparture-case-worker-ar")
+
+    # --- 5. There the worker gives their word, in Arabic, that they paid nothing.
+    statement = _in(
+        "ar",
+        "I have paid nothing to anyone for this job: no fee and no cost of recruitment, "
+        "of papers, of travel or of anything else.",
+    )
+    assert statement in _main(page)
+    page.get_by_label(_in("ar", "Yes, I paid nothing")).check()
+    page.get_by_role("button", name=_in("ar", "Send my answer")).click()
+    page.wait_for_load_state("load")
+    assert _in("ar", "Thank you: your answer is recorded.") in _main(page)
+    _assert_fits(page)
+    phone.check("predeparture-attested-worker-ar")
+    answer = case.fee_attestations.get()
+    assert answer.paid_nothing and answer.language == "ar" and answer.statement == statement
