@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from matching.admin import ReadOnly
 
-from .models import Case, Cost, FeeAttestation, PassportHandover, Step, Travel
+from .models import Case, Cost, FeeAttestation, PassportCheck, PassportHandover, Step, Travel
 
 
 class StepInline(admin.TabularInline):
@@ -53,3 +53,8 @@ class CostAdmin(ReadOnly):
 class FeeAttestationAdmin(ReadOnly):
     list_display = ["case", "moment", "paid_nothing", "language", "created_at"]
     list_filter = ["paid_nothing", "moment"]
+
+
+@admin.register(PassportCheck)
+class PassportCheckAdmin(ReadOnly):
+    list_display = ["case", "digits_valid", "mismatches", "checked_at"]

@@ -165,3 +165,14 @@ class AttestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class MrzForm(forms.Form):
+    lines = forms.CharField(
+        label=_("The two lines at the bottom of the passport's photo page"),
+        max_length=120,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "class": "font-monospace", "spellcheck": "false", "dir": "ltr"}
+        ),
+        help_text=_("Type or paste them as printed, with the < signs."),
+    )

@@ -339,3 +339,32 @@ class FeeAttestation(TenantOwned, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.moment}: {'nothing' if self.paid_nothing else 'paid'}"
+
+
+class PassportCheck(TenantOwned, models.Model):
+    """A check of the passport's machine-readable zone against the worker's record: the two
+    lines as typed, whether their check digits hold, and the fields that differ."""
+
+    tenant_path = "case__company__organisation"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="passport_checks")
+    lines = models.CharField(_("machine-readable zone"), max_length=100)
+    digits_valid = models.BooleanField(_("check digits hold"))
+    mismatches = models.JSONField(_("fields that differ"), default=list)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("passport check")
+        verbose_name_plural = _("passport checks")
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["case", "-checked_at"], name="predep_passport_check")]
+
+    def __str__(self) -> str:
+        return f"passport check of case {self.case_id}"
+
+    @property
+    def matches(self) -> bool:
+        return self.digits_valid and not self.mismatches

@@ -13,7 +13,7 @@ from accounts.models import Role, User
 from companies.selectors import company_list
 from thamm.scoping import get_visible_or_404, owned
 
-from .models import Case, Cost, FeeAttestation, PassportHandover, Step, Travel
+from .models import Case, Cost, FeeAttestation, PassportCheck, PassportHandover, Step, Travel
 from .rules import COMPANY, FOR_WORKER, PARTY_LABELS, RULES, DeadlineState, deadlines, may_record
 
 OPEN_STEPS_SHOWN = 10
@@ -58,6 +58,7 @@ class CaseView:
     zone: str = ITALY  # where the reader's times are shown
     costs: list[Cost] = field(default_factory=list)
     attestations: list[FeeAttestation] = field(default_factory=list)
+    passport_check: PassportCheck | None = None  # the latest
 
     @property
     def passport_out(self) -> PassportHandover | None:
@@ -118,6 +119,7 @@ def case_view(*, user: User, case: Case) -> CaseView:
         handovers=list(case.handovers.all()),
         costs=list(case.costs.all()),
         attestations=list(case.fee_attestations.all()),
+        passport_check=case.passport_checks.first(),
         zone=MOROCCO if user.role in (Role.CANDIDATE, Role.CENTRE) else ITALY,
     )
 

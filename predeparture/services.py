@@ -24,7 +24,17 @@ from thamm.exceptions import DomainError
 from thamm.notifications import notify
 from thamm.transitions import Lifecycle, Move, transition
 
-from .models import Case, Cost, FeeAttestation, PassportHandover, Reminder, Step, Travel
+from .models import (
+    Case,
+    Cost,
+    FeeAttestation,
+    PassportCheck,
+    PassportHandover,
+    Reminder,
+    Step,
+    Travel,
+)
+from .mrz import check as mrz_check
 from .rules import (
     CANDIDATE,
     CENTRE,
@@ -686,3 +696,25 @@ def fee_attest(
     if not paid_nothing:
         _flag(case, by=by, attestation=attestation)
     return attestation
+
+
+# The passport's machine-readable zone ---------------------------------------------------------
+
+
+@transaction.atomic
+def passport_check(*, case: Case, by: User, lines: str):
+    """Check the passport's two MRZ lines (their check digits, then field by field against the
+    worker's record); a valid check is kept with the fields that differ. Returns the check and
+    the comparison. Lines whose digits fail are refused and nothing is kept."""
+    _check_sees(case, by)
+    candidate = Candidate.objects.get(pk=case.candidate_id)
+    result = mrz_check(candidate, lines)
+    kept = PassportCheck.objects.create(
+        case=case,
+        lines=result.lines,
+        digits_valid=True,
+        mismatches=result.mismatches,
+        checked_by=by,
+    )
+    audit(actor=by, action="case.passport_check", target=case, detail={"differ": result.mismatches})
+    return kept, result

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/travel/", views.travel_view, name="travel"),
     path("<int:pk>/passport/", views.passport_out_view, name="passport_out"),
     path("<int:pk>/passport/<int:handover>/back/", views.passport_back_view, name="passport_back"),
+    path("<int:pk>/passport/check/", views.passport_check_view, name="passport_check"),
     path("<int:pk>/costs/", views.cost_view, name="cost"),
     path("<int:pk>/attest/", views.attest_view, name="attest"),
 ]

@@ -18,6 +18,7 @@ from .forms import (
     CloseForm,
     CostForm,
     HandoverForm,
+    MrzForm,
     ReturnForm,
     StepForm,
     TravelForm,
@@ -37,6 +38,7 @@ from .services import (
     close_reasons_for,
     cost_record,
     fee_attest,
+    passport_check,
     passport_hand_over,
     passport_returned,
     step_record,
@@ -80,6 +82,8 @@ def _case_page(
     return_form=None,
     cost_form=None,
     attest_form=None,
+    mrz_form=None,
+    mrz_result=None,
 ):
     """The case's page: its steps in order with a form for each the user may record now, its
     deadlines, and closing it (`bound`, `close`: forms to show again with their errors)."""
@@ -107,6 +111,8 @@ def _case_page(
             "handover_form": (handover_form or HandoverForm()) if case.is_open else None,
             "return_form": return_form or ReturnForm(),
             "cost_form": (cost_form or CostForm()) if user.role in COST_ROLES else None,
+            "mrz_form": (mrz_form or MrzForm()) if case.is_open else None,
+            "mrz_result": mrz_result,
             **_attestation_context(user, view, attest_form),
         },
     )
@@ -267,3 +273,23 @@ def attest_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Thank you: your answer is recorded."))
         return redirect(case)
     return _case_page(request, case, attest_form=form)
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def passport_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check the passport's MRZ: the page shows the comparison, field by field."""
+    case = case_get(user=request.user, pk=pk)
+    form = MrzForm(request.POST)
+    if form.is_valid():
+        done = call_service(form, passport_check, case=case, by=request.user, **form.cleaned_data)
+        if done is not None:
+            kept, result = done
+            if kept.matches:
+                messages.success(request, _("The passport's lines hold and match the record."))
+            else:
+                messages.warning(
+                    request, _("The passport's lines hold, but differ from the record: see below.")
+                )
+            return _case_page(request, case, mrz_result=result)
+    return _case_page(request, case, mrz_form=form)

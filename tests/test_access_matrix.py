@@ -444,6 +444,12 @@ def _cost(w):
     }
 
 
+# ICAO 9303's specimen passport: lines whose check digits hold.
+MRZ_SPECIMEN = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+)
+
+
 def _pdf_answer() -> int:
     from thamm.pdf import pdf_unavailable
 
@@ -1502,6 +1508,22 @@ CASES = [
         data=lambda w: {"moment": "acceptance", "paid_nothing": "yes"},
         id="saying so on another worker's case",
     ),
+    Case(
+        "predeparture:passport_check",
+        signed_in(200),
+        kwargs=_case_a,
+        method="post",
+        data=lambda w: {"lines": MRZ_SPECIMEN},
+        id="checking the passport of company A's worker (the comparison shown)",
+    ),
+    Case(
+        "predeparture:passport_check",
+        signed_in(404, iom=200),
+        kwargs=_case_b,
+        method="post",
+        data=lambda w: {"lines": MRZ_SPECIMEN},
+        id="checking the passport of company B's worker",
+    ),
 ]
 
 for case in CASES:
@@ -1591,6 +1613,7 @@ ADMIN_IOM_ANSWERS = {
     "admin:predeparture_passporthandover_add": 403,
     "admin:predeparture_cost_add": 403,
     "admin:predeparture_feeattestation_add": 403,
+    "admin:predeparture_passportcheck_add": 403,
 }
 
 

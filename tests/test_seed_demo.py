@@ -611,6 +611,9 @@ def test_demo_cases_stand_at_the_steps_the_file_gives(demo):
     assert cases["BE100005"].candidate.status == Candidate.Status.PREDEPARTURE
     appointment = cases["K100005"].steps.get(kind="visa_applied")
     assert appointment.status == "done" and appointment.done_on > today
+    # Its worker's passport differs from the record: the birth date, to fix before the visa.
+    assert cases["K100005"].passport_checks.get().mismatches == ["date_of_birth"]
+    assert all(c.candidate.passport_number and c.candidate.passport_expiry for c in cases.values())
     arrived = cases["BE100014"].steps.get(kind="arrived")
     assert arrived.done_on == today - datetime.timedelta(days=3)
     assert cases["BE100014"].next_due_on == arrived.done_on + datetime.timedelta(days=8)
