@@ -135,3 +135,63 @@ def test_a_case_moves_on_and_each_party_reads_whose_step_comes_next(visit, demo)
     phone.check("predeparture-attested-worker-ar")
     answer = case.fee_attestations.get()
     assert answer.paid_nothing and answer.language == "ar" and answer.statement == statement
+
+
+def test_a_passport_mismatch_the_mrz_check_finds_is_fixed_by_the_centre(visit, demo):
+    """The demo's worker with a visa appointment ahead typed their passport's lines: the birth
+    date differs from the record. The company checks the lines again and reads the difference
+    field by field; the worker's centre corrects the record; the next check matches."""
+    from mrz.generator.td3 import TD3CodeGenerator
+
+    from candidates.models import Candidate
+    from predeparture.models import Case
+
+    worker = Candidate.objects.get(cin="K100005")
+    case = Case.objects.get(candidate=worker, status="open")
+    born = worker.date_of_birth + datetime.timedelta(days=1)  # as the passport gives it
+    lines = str(
+        TD3CodeGenerator(
+            "P",
+            "MAR",
+            worker.last_name,
+            worker.first_name,
+            worker.passport_number,
+            "MAR",
+            born.strftime("%y%m%d"),
+            worker.sex,
+            worker.passport_expiry.strftime("%y%m%d"),
+        )
+    )
+
+    company = visit()
+    page = company.page
+    sign_in(company, COMPANY_LOGIN)
+    company.goto(case.get_absolute_url())
+    assert "differs from the record" in _main(page)
+    page.get_by_text("Check the passport's lines").click()
+    page.get_by_label("The two lines at the bottom of the passport's photo page").fill(lines)
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.wait_for_load_state("load")
+    assert "The passport's lines hold, but differ from the record: see below." in _main(page)
+    table = page.get_by_role("table", name="The passport's lines against the record")
+    row = table.get_by_role("row").filter(has_text="Date of birth")
+    assert born.strftime("%d/%m/%y") in row.inner_text() and "no" in row.inner_text()
+    company.check("predeparture-mrz-mismatch")
+
+    centre = visit()
+    sign_in(centre, "staff@tanger.thamm.example")
+    centre.goto(f"/candidates/{worker.pk}/edit/")
+    centre.page.get_by_label("Date of birth").fill(born.isoformat())
+    centre.page.get_by_role("button", name="Save").click()
+    centre.page.wait_for_load_state("load")
+    centre.check()
+    worker.refresh_from_db()
+    assert worker.date_of_birth == born
+
+    page.get_by_text("Check the passport's lines").click()
+    page.get_by_label("The two lines at the bottom of the passport's photo page").fill(lines)
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.wait_for_load_state("load")
+    assert "The passport's lines hold and match the record." in _main(page)
+    assert "matches the record" in _main(page)
+    company.check("predeparture-mrz-fixed")
