@@ -176,3 +176,22 @@ class MrzForm(forms.Form):
         ),
         help_text=_("Type or paste them as printed, with the < signs."),
     )
+
+
+class ExportForm(forms.Form):
+    """IOM's export: the cases of a cohort, or opened in a period (or both)."""
+
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=None, required=False)
+    opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())
+    opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and end < start:
+            self.add_error("opened_to", _("The period must end after it starts."))
+        return data

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from companies.selectors import company_list
@@ -186,3 +187,95 @@ def fee_flags(*, user: User) -> list[Case]:
         .select_related("candidate", "company")
         .order_by("-fee_flagged_at", "-pk")[:OPEN_STEPS_SHOWN]
     )
+
+
+# The export for the authorities ----------------------------------------------------------------
+
+
+def authority_columns() -> list[str]:
+    """The columns the Prefettura (Sportello Unico) and the consulate ask for, in the reader's
+    language."""
+    return [
+        _("Surname"),
+        _("Given names"),
+        _("Date of birth"),
+        _("Sex"),
+        _("Nationality"),
+        _("Passport number"),
+        _("Passport expiry"),
+        _("Employer"),
+        _("Partita IVA"),
+        _("Place of work"),
+        _("ALI request number"),
+        _("Nulla osta requested on"),
+        _("Nulla osta number"),
+        _("Nulla osta issued on"),
+        _("Visa number"),
+        _("Visa valid from"),
+        _("Visa valid until"),
+        _("Arrived on"),
+        _("Contratto di soggiorno signed on"),
+        _("Case"),
+    ]
+
+
+def export_cases(
+    *,
+    user: User,
+    cohort_id: int | None = None,
+    opened_from: datetime.date | None = None,
+    opened_to: datetime.date | None = None,
+) -> QuerySet[Case]:
+    """IOM's cases of a cohort (its workers') or opened in a period, for the export."""
+    cases = case_list(user=user).select_related("offer").prefetch_related("steps")
+    if cohort_id:
+        cases = cases.filter(candidate__enrolments__cohort_id=cohort_id)
+    if opened_from:
+        cases = cases.filter(opened_at__date__gte=opened_from)
+    if opened_to:
+        cases = cases.filter(opened_at__date__lte=opened_to)
+    return cases.order_by("candidate__last_name", "candidate__first_name", "pk")
+
+
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def authority_rows(cases) -> list[list[str]]:
+    """One row of text per case (dates day first, as the authorities write them)."""
+    rows = []
+    for case in cases:
+        done = {s.kind: s for s in case.steps.all() if s.status == Step.Status.DONE}
+        candidate = case.candidate
+
+        def ref(kind, done=done):
+            return done[kind].reference if kind in done else ""
+
+        def on(kind, done=done):
+            return _day(done[kind].done_on) if kind in done else ""
+
+        rows.append(
+            [
+                candidate.last_name,
+                candidate.first_name,
+                _day(candidate.date_of_birth),
+                candidate.sex,
+                candidate.nationality,
+                candidate.passport_number,
+                _day(candidate.passport_expiry),
+                case.company.legal_name,
+                case.company.partita_iva,
+                case.offer.place_of_work,
+                ref(Step.Kind.NULLA_OSTA_REQUESTED),
+                on(Step.Kind.NULLA_OSTA_REQUESTED),
+                ref(Step.Kind.NULLA_OSTA_ISSUED),
+                on(Step.Kind.NULLA_OSTA_ISSUED),
+                ref(Step.Kind.VISA_ISSUED),
+                _day(case.visa_valid_from),
+                _day(case.visa_valid_until),
+                on(Step.Kind.ARRIVED),
+                on(Step.Kind.CONTRACT_SIGNED),
+                str(case.get_status_display()),
+            ]
+        )
+    return rows

@@ -6,6 +6,7 @@ app_name = "predeparture"
 
 urlpatterns = [
     path("", views.case_list_view, name="cases"),
+    path("export.<str:fmt>", views.case_export_view, name="export"),
     path("<int:pk>/", views.case_detail_view, name="case"),
     path("<int:pk>/steps/<int:step>/", views.step_record_view, name="step_record"),
     path("<int:pk>/close/", views.case_close_view, name="case_close"),

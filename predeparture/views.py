@@ -7,16 +7,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from thamm.audit import audit
 from thamm.forms import call_service
 from thamm.pagination import paginate
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
+from thamm.tabular import write_csv, write_xlsx
+from training.selectors import cohort_list
 
 from .forms import (
     AttestForm,
     CaseFilterForm,
     CloseForm,
     CostForm,
+    ExportForm,
     HandoverForm,
     MrzForm,
     ReturnForm,
@@ -24,7 +28,14 @@ from .forms import (
     TravelForm,
 )
 from .models import Case, FeeAttestation
-from .selectors import case_get, case_list, case_view
+from .selectors import (
+    authority_columns,
+    authority_rows,
+    case_get,
+    case_list,
+    case_view,
+    export_cases,
+)
 from .services import (
     CASE_MOVES,
     COST_ROLES,
@@ -49,8 +60,8 @@ CASE_ROLES = (Role.COMPANY, Role.CHAMBER, Role.CENTRE, Role.CANDIDATE, Role.IOM)
 
 
 @role_required(*CASE_ROLES)
-def case_list_view(request: HttpRequest) -> HttpResponse:
-    """The cases the user sees, newest first, by status."""
+def case_list_view(request: HttpRequest, export_form=None) -> HttpResponse:
+    """The cases the user sees, newest first, by status; IOM's export form."""
     form = CaseFilterForm(request.GET)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     rows = case_list(user=request.user)
@@ -67,6 +78,11 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Case.Status.choices,
             "names": request.user.role != Role.CANDIDATE,
+            "export_form": (
+                export_form or ExportForm(cohorts=cohort_list(user=request.user))
+                if request.user.role == Role.IOM
+                else None
+            ),
         },
     )
 
@@ -293,3 +309,44 @@ def passport_check_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return _case_page(request, case, mrz_result=result)
     return _case_page(request, case, mrz_form=form)
+
+
+@role_required(Role.IOM)
+def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """IOM's cases of a cohort or a period, with the fields the Prefettura and the consulate
+    ask for, as CSV or XLSX (every cell text); bad filters show the list with the errors."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = ExportForm(request.GET, cohorts=cohort_list(user=request.user))
+    if not form.is_valid():
+        messages.error(request, _("The export was not made: see the errors below."))
+        return case_list_view(request, export_form=form)
+    data = form.cleaned_data
+    cohort = data.get("cohort")
+    rows = authority_rows(
+        export_cases(
+            user=request.user,
+            cohort_id=cohort.pk if cohort else None,
+            opened_from=data.get("opened_from"),
+            opened_to=data.get("opened_to"),
+        )
+    )
+    audit(
+        actor=request.user,
+        action="case.export",
+        target=cohort,
+        detail={
+            "rows": len(rows),
+            "from": str(data.get("opened_from") or ""),
+            "to": str(data.get("opened_to") or ""),
+        },
+    )
+    columns = authority_columns()
+    if fmt == "csv":
+        content, mime = write_csv(columns, rows), "text/csv; charset=utf-8"
+    else:
+        content = write_xlsx(columns, rows, title="THAMM cases")
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="thamm-cases.{fmt}"'
+    return response

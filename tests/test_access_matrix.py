@@ -1524,6 +1524,12 @@ CASES = [
         data=lambda w: {"lines": MRZ_SPECIMEN},
         id="checking the passport of company B's worker",
     ),
+    Case(
+        "predeparture:export",
+        signed_in(403, iom=200),
+        kwargs=lambda w: {"fmt": "csv"},
+        id="the cases' export for the authorities (IOM's)",
+    ),
 ]
 
 for case in CASES:
