@@ -6,7 +6,17 @@ from django.contrib import admin
 
 from matching.admin import ReadOnly
 
-from .models import Case, Cost, FeeAttestation, PassportCheck, PassportHandover, Step, Travel
+from .models import (
+    Case,
+    CaseDocument,
+    Cost,
+    DocumentType,
+    FeeAttestation,
+    PassportCheck,
+    PassportHandover,
+    Step,
+    Travel,
+)
 
 
 class StepInline(admin.TabularInline):
@@ -58,3 +68,18 @@ class FeeAttestationAdmin(ReadOnly):
 @admin.register(PassportCheck)
 class PassportCheckAdmin(ReadOnly):
     list_display = ["case", "digits_valid", "mismatches", "checked_at"]
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    """The checklist's types are data: IOM edits their names, step, parties and expiry here."""
+
+    list_display = ["code", "name", "step", "uploaded_by", "verified_by", "expires", "position"]
+    list_editable = ["position"]
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ReadOnly):
+    list_display = ["case", "type", "status", "expires_on", "created_at"]
+    list_filter = ["status", "type"]
+    exclude = ["file"]  # files leave only through the case's download, audited

@@ -195,3 +195,38 @@ class ExportForm(forms.Form):
         if start and end and end < start:
             self.add_error("opened_to", _("The period must end after it starts."))
         return data
+
+
+class DocumentForm(forms.Form):
+    """A document for the checklist: a file, or one of the worker's own documents attached."""
+
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), required=False)
+    attach = forms.TypedChoiceField(
+        label=_("Or attach the worker's own document"), required=False, coerce=int, empty_value=None
+    )
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, row, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type_pk = row.type.pk
+        self.auto_id = f"id_doc{row.type.pk}_%s"
+        if row.attachable:
+            self.fields["attach"].choices = [("", "—")] + [
+                (d.pk, f"{d.original_name} ({d.created_at:%d/%m/%Y})") for d in row.attachable
+            ]
+        else:
+            del self.fields["attach"]
+        if not row.type.expires:
+            del self.fields["expires_on"]
+        else:
+            self.fields["expires_on"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("attach"):
+            raise forms.ValidationError(_("Choose the file, or one of the worker's documents."))
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is rejected"), max_length=300)

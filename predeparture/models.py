@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thamm.models import TenantOwned, TimeStampedModel
+from thamm.uploads import DOCUMENT_TYPES, storage_name
 
 
 class Case(TenantOwned, TimeStampedModel):
@@ -368,3 +369,101 @@ class PassportCheck(TenantOwned, models.Model):
     @property
     def matches(self) -> bool:
         return self.digits_valid and not self.mismatches
+
+
+class DocumentType(models.Model):
+    """A document a case needs (reference data, from a data migration, edited in the admin):
+    its names in the four languages, the step that needs it, the party who uploads it and the
+    one who verifies it, whether it expires, and the kind of the candidate's own documents that
+    may be attached instead of uploading it again."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    names = models.JSONField(_("names"), help_text=_("By language: it, fr, ar, en."))
+    step = models.CharField(_("step"), max_length=24, choices=Step.Kind.choices)
+    uploaded_by = models.CharField(_("uploaded by"), max_length=16)
+    verified_by = models.CharField(_("verified by"), max_length=16)
+    expires = models.BooleanField(_("has an expiry date"), default=False)
+    candidate_kind = models.CharField(
+        _("the candidate's own documents of this kind may be attached"), max_length=10, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "en")[:2]
+        return self.names.get(language) or self.names.get("en") or self.code
+
+
+def _case_document_path(instance, filename: str) -> str:
+    # A random name in a folder per case; never served by URL (a view streams it after a check).
+    return storage_name(
+        f"cases/{instance.case_id}", DOCUMENT_TYPES.get(instance.content_type, "bin")
+    )
+
+
+class CaseDocument(TenantOwned, TimeStampedModel):
+    """A case's document of one type: uploaded (or the worker's own document attached), then
+    verified or rejected with a reason; expired once its expiry date has passed. A new upload
+    replaces a rejected or expired one."""
+
+    tenant_path = "case__company__organisation"
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("To verify")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    file = models.FileField(upload_to=_case_document_path, max_length=200, blank=True)
+    attached = models.ForeignKey(
+        "candidates.CandidateDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("the worker's own document"),
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    reject_reason = models.CharField(_("why rejected"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "type"], name="predep_one_document_per_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type_id} of case {self.case_id} ({self.status})"
+
+    def expired(self, today) -> bool:
+        return self.expires_on is not None and self.expires_on < today
+
+    @property
+    def stored(self):
+        """The stored file: this document's own, or the worker's document it attaches."""
+        return self.attached.file if self.attached_id else self.file

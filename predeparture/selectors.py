@@ -11,10 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from candidates.models import CandidateDocument
 from companies.selectors import company_list
 from thamm.scoping import get_visible_or_404, owned
 
-from .models import Case, Cost, FeeAttestation, PassportCheck, PassportHandover, Step, Travel
+from .models import (
+    Case,
+    CaseDocument,
+    Cost,
+    DocumentType,
+    FeeAttestation,
+    PassportCheck,
+    PassportHandover,
+    Step,
+    Travel,
+)
 from .rules import COMPANY, FOR_WORKER, PARTY_LABELS, RULES, DeadlineState, deadlines, may_record
 
 OPEN_STEPS_SHOWN = 10
@@ -279,3 +290,64 @@ def authority_rows(cases) -> list[list[str]]:
             ]
         )
     return rows
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChecklistRow:
+    type: DocumentType
+    document: CaseDocument | None
+    state: str  # missing, uploaded, verified, rejected, expired
+    may_upload: bool
+    may_verify: bool
+    attachable: list
+
+
+def checklist(
+    *, user: User, case: Case, steps: list[Step]
+) -> list[tuple[Step, list[ChecklistRow]]]:
+    """The case's documents by step, in the steps' order: each type with its document and state,
+    and what the user may do with it (three queries)."""
+    from .services import may_upload, may_verify
+
+    today = timezone.localdate()
+    documents = {d.type_id: d for d in case.documents.select_related("uploaded_by", "verified_by")}
+    types = list(DocumentType.objects.all())
+    kinds = {t.candidate_kind for t in types if t.candidate_kind}
+    own = (
+        list(
+            CandidateDocument.objects.filter(
+                candidate_id=case.candidate_id, kind__in=kinds
+            ).order_by("-created_at")
+        )
+        if kinds
+        else []
+    )
+    by_step: dict[str, list[ChecklistRow]] = {}
+    for doc_type in types:
+        document = documents.get(doc_type.pk)
+        if document is None:
+            state = "missing"
+        elif document.expired(today):
+            state = "expired"
+        else:
+            state = document.status
+        uploadable = case.is_open and state in ("missing", "rejected", "expired")
+        by_step.setdefault(doc_type.step, []).append(
+            ChecklistRow(
+                type=doc_type,
+                document=document,
+                state=state,
+                may_upload=uploadable and may_upload(doc_type, user),
+                may_verify=case.is_open and state == "uploaded" and may_verify(doc_type, user),
+                attachable=[d for d in own if d.kind == doc_type.candidate_kind],
+            )
+        )
+    return [(step, by_step[step.kind]) for step in steps if step.kind in by_step]
+
+
+def case_document_get(*, user: User, case: Case, pk: int) -> CaseDocument:
+    """A document of a case the user sees (one of another case is a 404)."""
+    return get_visible_or_404(case.documents.select_related("type", "attached"), pk=pk)

@@ -16,17 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Membership, Organisation, Role, User
-from candidates.models import Candidate
+from candidates.models import Candidate, CandidateDocument
 from matching.models import Offer
 from matching.services import company_people, quota_release
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.notifications import notify
 from thamm.transitions import Lifecycle, Move, transition
+from thamm.uploads import upload_check
 
 from .models import (
     Case,
+    CaseDocument,
     Cost,
+    DocumentType,
     FeeAttestation,
     PassportCheck,
     PassportHandover,
@@ -718,3 +721,149 @@ def passport_check(*, case: Case, by: User, lines: str):
     )
     audit(actor=by, action="case.passport_check", target=case, detail={"differ": result.mismatches})
     return kept, result
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+def _acting(role: str) -> str:
+    return COMPANY if role == Role.CHAMBER else role
+
+
+def may_upload(doc_type: DocumentType, user: User) -> bool:
+    """The type's uploading party (an advisor for the company), or IOM."""
+    return _acting(user.role) in (doc_type.uploaded_by, IOM)
+
+
+def may_verify(doc_type: DocumentType, user: User) -> bool:
+    """The type's verifying party (an advisor for the company), or IOM."""
+    return _acting(user.role) in (doc_type.verified_by, IOM)
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    case: Case,
+    doc_type: DocumentType,
+    by: User,
+    upload=None,
+    attach: CandidateDocument | None = None,
+    expires_on: datetime.date | None = None,
+) -> CaseDocument:
+    """Put a document of `doc_type` on the case: a file checked by its content, or the worker's
+    own document of the matching kind attached. By the type's party or IOM; a document that is
+    there already is replaced only once rejected or expired. Its verifier is told."""
+    _check_sees(case, by)
+    _check_open(case)
+    if not may_upload(doc_type, by):
+        raise DomainError(_("This document is not yours to upload."))
+    today = timezone.localdate()
+    if doc_type.expires and expires_on is None:
+        raise DomainError(_("Give the document's expiry date."))
+    if expires_on is not None and expires_on <= today:
+        raise DomainError(_("This document has expired already: upload a valid one."))
+    existing = CaseDocument.objects.select_for_update().filter(case=case, type=doc_type).first()
+    if existing and existing.status != CaseDocument.Status.REJECTED and not existing.expired(today):
+        raise DomainError(
+            _("This document is there already: it is replaced once rejected or expired.")
+        )
+    document = existing or CaseDocument(case=case, type=doc_type)
+    old_file = document.file.name if existing and existing.file else ""
+    if attach is not None:
+        if attach.candidate_id != case.candidate_id or attach.kind != doc_type.candidate_kind:
+            raise DomainError(_("Choose one of the worker's own documents of this kind."))
+        document.attached, document.file = attach, None
+        document.original_name, document.content_type = attach.original_name, attach.content_type
+        document.size = attach.size
+    else:
+        if upload is None:
+            raise DomainError(_("Choose the file."))
+        checked = upload_check(upload)
+        document.attached = None
+        document.original_name, document.content_type = checked.original_name, checked.content_type
+        document.size = checked.size
+        document.file.save("upload", upload, save=False)
+    document.status = CaseDocument.Status.UPLOADED
+    document.expires_on = expires_on
+    document.uploaded_by, document.verified_by, document.verified_at = by, None, None
+    document.reject_reason = ""
+    document.save()
+    if old_file and old_file != document.file.name:
+        storage = document.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    audit(
+        actor=by,
+        action="case.document_upload",
+        target=case,
+        detail={"type": doc_type.code, "document": document.pk, "attached": attach is not None},
+    )
+    notify(
+        recipients=[u for u in party_people(case, doc_type.verified_by) if u.pk != by.pk],
+        kind="case.document_uploaded",
+        template="predeparture/email/document_uploaded",
+        context={"case": case, "document": document},
+        link=case.get_absolute_url(),
+        email=False,
+    )
+    return document
+
+
+def _locked_document(document: CaseDocument, by: User) -> CaseDocument:
+    _check_sees(document.case, by)
+    locked = (
+        CaseDocument.objects.select_for_update(of=("self",))
+        .select_related("case", "type")
+        .get(pk=document.pk)
+    )
+    _check_open(locked.case)
+    if not may_verify(locked.type, by):
+        raise DomainError(_("This document is not yours to verify."))
+    if locked.status != CaseDocument.Status.UPLOADED:
+        raise DomainError(_("This document is not waiting to be verified."))
+    if locked.uploaded_by_id == by.pk:
+        raise DomainError(_("Someone other than who uploaded it verifies it."))
+    return locked
+
+
+@transaction.atomic
+def document_verify(*, document: CaseDocument, by: User) -> CaseDocument:
+    """The type's verifier (or IOM) confirms the document; not the person who uploaded it."""
+    locked = _locked_document(document, by)
+    locked.status, locked.verified_by, locked.verified_at = (
+        CaseDocument.Status.VERIFIED,
+        by,
+        timezone.now(),
+    )
+    locked.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
+    audit(
+        actor=by, action="case.document_verify", target=locked.case, detail={"document": locked.pk}
+    )
+    return locked
+
+
+@transaction.atomic
+def document_reject(*, document: CaseDocument, by: User, reason: str) -> CaseDocument:
+    """The verifier sends the document back with a reason; its uploader's party is told."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the document is rejected."))
+    locked = _locked_document(document, by)
+    locked.status, locked.reject_reason = CaseDocument.Status.REJECTED, reason[:300]
+    locked.verified_by, locked.verified_at = by, timezone.now()
+    locked.save(
+        update_fields=["status", "reject_reason", "verified_by", "verified_at", "updated_at"]
+    )
+    audit(
+        actor=by,
+        action="case.document_reject",
+        target=locked.case,
+        detail={"document": locked.pk, "reason": reason},
+    )
+    notify(
+        recipients=party_people(locked.case, locked.type.uploaded_by),
+        kind="case.document_rejected",
+        template="predeparture/email/document_rejected",
+        context={"case": locked.case, "document": locked},
+        link=locked.case.get_absolute_url(),
+    )
+    return locked

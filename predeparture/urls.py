@@ -15,5 +15,10 @@ urlpatterns = [
     path("<int:pk>/passport/<int:handover>/back/", views.passport_back_view, name="passport_back"),
     path("<int:pk>/passport/check/", views.passport_check_view, name="passport_check"),
     path("<int:pk>/costs/", views.cost_view, name="cost"),
+    path("<int:pk>/documents/<slug:code>/", views.document_upload_view, name="document_upload"),
+    path("<int:pk>/files/<int:document>/", views.document_file_view, name="document_file"),
+    path(
+        "<int:pk>/files/<int:document>/verify/", views.document_verify_view, name="document_verify"
+    ),
     path("<int:pk>/attest/", views.attest_view, name="attest"),
 ]

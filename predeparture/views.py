@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from thamm.audit import audit
-from thamm.forms import call_service
+from thamm.forms import call_service, run_action
 from thamm.pagination import paginate
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 from thamm.tabular import write_csv, write_xlsx
+from thamm.uploads import upload_stream
 from training.selectors import cohort_list
 
 from .forms import (
@@ -20,9 +21,11 @@ from .forms import (
     CaseFilterForm,
     CloseForm,
     CostForm,
+    DocumentForm,
     ExportForm,
     HandoverForm,
     MrzForm,
+    RejectForm,
     ReturnForm,
     StepForm,
     TravelForm,
@@ -31,9 +34,11 @@ from .models import Case, FeeAttestation
 from .selectors import (
     authority_columns,
     authority_rows,
+    case_document_get,
     case_get,
     case_list,
     case_view,
+    checklist,
     export_cases,
 )
 from .services import (
@@ -48,6 +53,9 @@ from .services import (
     case_close,
     close_reasons_for,
     cost_record,
+    document_reject,
+    document_upload,
+    document_verify,
     fee_attest,
     passport_check,
     passport_hand_over,
@@ -100,6 +108,7 @@ def _case_page(
     attest_form=None,
     mrz_form=None,
     mrz_result=None,
+    document_form=None,
 ):
     """The case's page: its steps in order with a form for each the user may record now, its
     deadlines, and closing it (`bound`, `close`: forms to show again with their errors)."""
@@ -129,9 +138,21 @@ def _case_page(
             "cost_form": (cost_form or CostForm()) if user.role in COST_ROLES else None,
             "mrz_form": (mrz_form or MrzForm()) if case.is_open else None,
             "mrz_result": mrz_result,
+            "checklist": _checklist(user, case, view.steps, document_form),
             **_attestation_context(user, view, attest_form),
         },
     )
+
+
+def _checklist(user, case, steps, bound):
+    """The documents by step, each row with its upload form where the user may upload it."""
+    groups = checklist(user=user, case=case, steps=steps)
+    for _step, rows in groups:
+        for row in rows:
+            if row.may_upload:
+                same = bound is not None and bound.type_pk == row.type.pk
+                row.form = bound if same else DocumentForm(row=row)
+    return groups
 
 
 def _attestation_context(user, view, bound) -> dict:
@@ -350,3 +371,75 @@ def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="thamm-cases.{fmt}"'
     return response
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def document_upload_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    view = case_view(user=request.user, case=case)
+    rows = [
+        r for _s, group in checklist(user=request.user, case=case, steps=view.steps) for r in group
+    ]
+    row = next((r for r in rows if r.type.code == code), None)
+    if row is None:
+        raise Http404
+    form = DocumentForm(request.POST, request.FILES, row=row)
+    if form.is_valid():
+        data = form.cleaned_data
+        attach = next((d for d in row.attachable if d.pk == data.get("attach")), None)
+        if data.get("attach") and attach is None:
+            form.add_error("attach", _("Choose one of the worker's own documents of this kind."))
+        elif call_service(
+            form,
+            document_upload,
+            case=case,
+            doc_type=row.type,
+            by=request.user,
+            upload=None if attach else data.get("file"),
+            attach=attach,
+            expires_on=data.get("expires_on"),
+        ):
+            messages.success(request, _("The document is on the case, waiting to be verified."))
+            return redirect(case)
+    messages.error(request, _("The document was not saved: see the errors below."))
+    return _case_page(request, case, document_form=form)
+
+
+@role_required(*CASE_ROLES)
+def document_file_view(request: HttpRequest, pk: int, document: int) -> HttpResponse:
+    """The document's file, to those who see the case; each download audited."""
+    case = case_get(user=request.user, pk=pk)
+    row = case_document_get(user=request.user, case=case, pk=document)
+    extension = row.attached.extension if row.attached_id else row.file.name.rsplit(".", 1)[-1]
+    return upload_stream(
+        file=row.stored,
+        filename=f"{row.type.code}-{case.pk}.{extension}",
+        content_type=row.content_type,
+        actor=request.user,
+        target=case,
+        detail={"case_document": row.pk},
+    )
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def document_verify_view(request: HttpRequest, pk: int, document: int) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    row = case_document_get(user=request.user, case=case, pk=document)
+    if request.POST.get("action") == "reject":
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say why the document is rejected."))
+            return redirect(case)
+        run_action(
+            request,
+            document_reject,
+            document=row,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            success=_("The document is rejected; its uploader has been told."),
+        )
+    else:
+        run_action(request, document_verify, document=row, by=request.user, success=_("Verified."))
+    return redirect(case)

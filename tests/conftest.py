@@ -38,6 +38,7 @@ def restore_reference_data():
     import_module("candidates.migrations.0005_privacy_notice_v1").create_notice(apps, None)
     import_module("companies.migrations.0003_statement_v1_regional_bodies").create(apps, None)
     import_module("companies.migrations.0007_chambers_of_commerce").load(apps, None)
+    import_module("predeparture.migrations.0007_document_types").create_document_types(apps, None)
 
 
 @pytest.fixture

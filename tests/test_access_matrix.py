@@ -450,6 +450,27 @@ MRZ_SPECIMEN = (
 )
 
 
+def _pdf_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("declaration.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+
+def _case_document(company, candidate, by):
+    """A case with its accommodation declaration uploaded by the company."""
+    from predeparture.models import DocumentType
+    from predeparture.services import document_upload
+
+    case = _case(company, candidate)
+    document = document_upload(
+        case=case,
+        doc_type=DocumentType.objects.get(code="accommodation-declaration"),
+        by=by,
+        upload=_pdf_file(),
+    )
+    return {"pk": case.pk, "document": document.pk}
+
+
 def _pdf_answer() -> int:
     from thamm.pdf import pdf_unavailable
 
@@ -1530,6 +1551,50 @@ CASES = [
         kwargs=lambda w: {"fmt": "csv"},
         id="the cases' export for the authorities (IOM's)",
     ),
+    Case(
+        "predeparture:document_upload",
+        signed_in(200, company=to("/cases/"), chamber=to("/cases/"), iom=to("/cases/")),
+        kwargs=lambda w: {**_case_a(w), "code": "accommodation-declaration"},
+        method="post",
+        data=lambda w: {"file": _pdf_file()},
+        id="uploading company A's accommodation declaration (refused on the page to others)",
+    ),
+    Case(
+        "predeparture:document_upload",
+        signed_in(404, iom=to("/cases/")),
+        kwargs=lambda w: {**_case_b(w), "code": "accommodation-declaration"},
+        method="post",
+        data=lambda w: {"file": _pdf_file()},
+        id="uploading company B's accommodation declaration",
+    ),
+    Case(
+        "predeparture:document_file",
+        signed_in(200),
+        kwargs=lambda w: _case_document(w.company_a_profile, w.candidate_a, w.company),
+        id="a document of company A's case",
+    ),
+    Case(
+        "predeparture:document_file",
+        signed_in(404, iom=200),
+        kwargs=lambda w: _case_document(w.company_b_profile, w.candidate_b, w.company_b),
+        id="a document of company B's case",
+    ),
+    Case(
+        "predeparture:document_verify",
+        signed_in(to("/cases/")),
+        kwargs=lambda w: _case_document(w.company_a_profile, w.candidate_a, w.company),
+        method="post",
+        data=lambda w: {"action": "verify"},
+        id="verifying a document of company A's case (refusals are messages on the case)",
+    ),
+    Case(
+        "predeparture:document_verify",
+        signed_in(404, iom=to("/cases/")),
+        kwargs=lambda w: _case_document(w.company_b_profile, w.candidate_b, w.company_b),
+        method="post",
+        data=lambda w: {"action": "verify"},
+        id="verifying a document of company B's case",
+    ),
 ]
 
 for case in CASES:
@@ -1620,6 +1685,7 @@ ADMIN_IOM_ANSWERS = {
     "admin:predeparture_cost_add": 403,
     "admin:predeparture_feeattestation_add": 403,
     "admin:predeparture_passportcheck_add": 403,
+    "admin:predeparture_casedocument_add": 403,
 }
 
 
