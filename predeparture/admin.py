@@ -11,6 +11,7 @@ from .models import (
     CaseDocument,
     Cost,
     DocumentType,
+    Dossier,
     FeeAttestation,
     PassportCheck,
     PassportHandover,
@@ -83,3 +84,9 @@ class CaseDocumentAdmin(ReadOnly):
     list_display = ["case", "type", "status", "expires_on", "created_at"]
     list_filter = ["status", "type"]
     exclude = ["file"]  # files leave only through the case's download, audited
+
+
+@admin.register(Dossier)
+class DossierAdmin(ReadOnly):
+    list_display = ["case", "pages", "documents", "made_at"]
+    exclude = ["pdf", "archive"]  # downloaded only through the case, audited

@@ -467,3 +467,32 @@ class CaseDocument(TenantOwned, TimeStampedModel):
     def stored(self):
         """The stored file: this document's own, or the worker's document it attaches."""
         return self.attached.file if self.attached_id else self.file
+
+
+def _dossier_path(instance, filename: str) -> str:
+    return storage_name(f"dossiers/{instance.case_id}", filename.rsplit(".", 1)[-1])
+
+
+class Dossier(TenantOwned, TimeStampedModel):
+    """The case's visa dossier: one PDF (a cover and checklist, then every verified document,
+    with a bookmark each) and a ZIP of the originals with a manifest, made by a background job;
+    made again, it replaces the previous files."""
+
+    tenant_path = "case__company__organisation"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="dossier")
+    job = models.ForeignKey(
+        "thamm.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pdf = models.FileField(upload_to=_dossier_path, max_length=200, blank=True)
+    archive = models.FileField(upload_to=_dossier_path, max_length=200, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    documents = models.PositiveSmallIntegerField(_("documents"), default=0)
+    made_at = models.DateTimeField(_("made"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visa dossier")
+        verbose_name_plural = _("visa dossiers")
+
+    def __str__(self) -> str:
+        return f"dossier of case {self.case_id}"

@@ -20,6 +20,7 @@ from .models import (
     CaseDocument,
     Cost,
     DocumentType,
+    Dossier,
     FeeAttestation,
     PassportCheck,
     PassportHandover,
@@ -351,3 +352,12 @@ def checklist(
 def case_document_get(*, user: User, case: Case, pk: int) -> CaseDocument:
     """A document of a case the user sees (one of another case is a 404)."""
     return get_visible_or_404(case.documents.select_related("type", "attached"), pk=pk)
+
+
+def case_dossier(*, user: User, case: Case) -> Dossier | None:
+    """The dossier of a case the user sees (`case` came from `case_get`), with its job."""
+    return (
+        Dossier.objects.filter(case__in=case_list(user=user), case=case)
+        .select_related("job")
+        .first()
+    )

@@ -30,6 +30,7 @@ from .models import (
     CaseDocument,
     Cost,
     DocumentType,
+    Dossier,
     FeeAttestation,
     PassportCheck,
     PassportHandover,
@@ -867,3 +868,37 @@ def document_reject(*, document: CaseDocument, by: User, reason: str) -> CaseDoc
         link=locked.case.get_absolute_url(),
     )
     return locked
+
+
+# The visa dossier -------------------------------------------------------------------------------
+
+DOSSIER_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
+
+
+@transaction.atomic
+def dossier_request(*, case: Case, by: User):
+    """Queue the making of the case's dossier (by the employer's side or IOM); one at a time."""
+    from thamm.jobs import job_start
+    from thamm.models import Job
+
+    from .tasks import dossier_build
+
+    _check_sees(case, by)
+    if by.role not in DOSSIER_ROLES:
+        raise DomainError(_("The employer's side or IOM makes the dossier."))
+    case = Case.objects.select_for_update().select_related("company").get(pk=case.pk)
+    dossier, _created = Dossier.objects.get_or_create(case=case)
+    if dossier.job and dossier.job.status in (Job.Status.QUEUED, Job.Status.RUNNING):
+        raise DomainError(_("The dossier is being made already."))
+    if not case.documents.filter(status=CaseDocument.Status.VERIFIED).exists():
+        raise DomainError(_("No document is verified yet: the dossier would hold none."))
+    dossier.job = job_start(
+        task=dossier_build,
+        kind="case.dossier",
+        organisation=case.company.organisation,
+        by=by,
+        case_id=case.pk,
+    )
+    dossier.save(update_fields=["job", "updated_at"])
+    audit(actor=by, action="case.dossier", target=case, detail={"job": dossier.job.pk})
+    return dossier

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/passport/<int:handover>/back/", views.passport_back_view, name="passport_back"),
     path("<int:pk>/passport/check/", views.passport_check_view, name="passport_check"),
     path("<int:pk>/costs/", views.cost_view, name="cost"),
+    path("<int:pk>/dossier/", views.dossier_request_view, name="dossier"),
+    path("<int:pk>/dossier.<str:fmt>", views.dossier_file_view, name="dossier_file"),
     path("<int:pk>/documents/<slug:code>/", views.document_upload_view, name="document_upload"),
     path("<int:pk>/files/<int:document>/", views.document_file_view, name="document_file"),
     path(

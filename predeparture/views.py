@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from thamm.audit import audit
 from thamm.forms import call_service, run_action
+from thamm.jobs import job_current_progress
 from thamm.pagination import paginate
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
@@ -35,6 +36,7 @@ from .selectors import (
     authority_columns,
     authority_rows,
     case_document_get,
+    case_dossier,
     case_get,
     case_list,
     case_view,
@@ -44,6 +46,7 @@ from .selectors import (
 from .services import (
     CASE_MOVES,
     COST_ROLES,
+    DOSSIER_ROLES,
     HANDOVER_ROLES,
     ITALY_ZONE,
     MOROCCO_ZONE,
@@ -56,6 +59,7 @@ from .services import (
     document_reject,
     document_upload,
     document_verify,
+    dossier_request,
     fee_attest,
     passport_check,
     passport_hand_over,
@@ -139,6 +143,7 @@ def _case_page(
             "mrz_form": (mrz_form or MrzForm()) if case.is_open else None,
             "mrz_result": mrz_result,
             "checklist": _checklist(user, case, view.steps, document_form),
+            **_dossier_context(user, case),
             **_attestation_context(user, view, attest_form),
         },
     )
@@ -153,6 +158,18 @@ def _checklist(user, case, steps, bound):
                 same = bound is not None and bound.type_pk == row.type.pk
                 row.form = bound if same else DocumentForm(row=row)
     return groups
+
+
+def _dossier_context(user, case) -> dict:
+    """The dossier's state: its job's progress or failure, its files, and the button."""
+    dossier = case_dossier(user=user, case=case)
+    job = dossier.job if dossier else None
+    return {
+        "dossier": dossier if dossier and dossier.pdf else None,
+        "dossier_job": job,
+        "dossier_progress": job_current_progress(job) if job else 0,
+        "may_make_dossier": user.role in DOSSIER_ROLES,
+    }
 
 
 def _attestation_context(user, view, bound) -> dict:
@@ -443,3 +460,35 @@ def document_verify_view(request: HttpRequest, pk: int, document: int) -> HttpRe
     else:
         run_action(request, document_verify, document=row, by=request.user, success=_("Verified."))
     return redirect(case)
+
+
+@role_required(*DOSSIER_ROLES)
+@require_POST
+def dossier_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(user=request.user, pk=pk)
+    run_action(
+        request,
+        dossier_request,
+        case=case,
+        by=request.user,
+        success=_("The dossier is being made: this page shows its progress."),
+    )
+    return redirect(case)
+
+
+@role_required(*CASE_ROLES)
+def dossier_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The dossier's PDF or ZIP, to those who see the case; each download audited."""
+    case = case_get(user=request.user, pk=pk)
+    dossier = case_dossier(user=request.user, case=case)
+    stored = {"pdf": dossier.pdf, "zip": dossier.archive}.get(fmt) if dossier else None
+    if not stored:
+        raise Http404
+    return upload_stream(
+        file=stored,
+        filename=f"dossier-{case.pk}.{fmt}",
+        content_type="application/pdf" if fmt == "pdf" else "application/zip",
+        actor=request.user,
+        target=case,
+        detail={"dossier": fmt},
+    )

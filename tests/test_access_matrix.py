@@ -471,6 +471,19 @@ def _case_document(company, candidate, by):
     return {"pk": case.pk, "document": document.pk}
 
 
+def _case_dossier(company, candidate):
+    """A case with a dossier made (its file written directly)."""
+    from django.core.files.base import ContentFile
+
+    from predeparture.models import Dossier
+
+    case = _case(company, candidate)
+    dossier = Dossier(case=case)
+    dossier.pdf.save("dossier.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    dossier.save()
+    return {"pk": case.pk, "fmt": "pdf"}
+
+
 def _pdf_answer() -> int:
     from thamm.pdf import pdf_unavailable
 
@@ -1595,6 +1608,32 @@ CASES = [
         data=lambda w: {"action": "verify"},
         id="verifying a document of company B's case",
     ),
+    Case(
+        "predeparture:dossier",
+        signed_in(403, company=to("/cases/"), chamber=to("/cases/"), iom=to("/cases/")),
+        kwargs=_case_a,
+        method="post",
+        id="making the dossier of company A's case",
+    ),
+    Case(
+        "predeparture:dossier",
+        signed_in(403, company=404, chamber=404, iom=to("/cases/")),
+        kwargs=_case_b,
+        method="post",
+        id="making the dossier of company B's case",
+    ),
+    Case(
+        "predeparture:dossier_file",
+        signed_in(200),
+        kwargs=lambda w: _case_dossier(w.company_a_profile, w.candidate_a),
+        id="the dossier of company A's case",
+    ),
+    Case(
+        "predeparture:dossier_file",
+        signed_in(404, iom=200),
+        kwargs=lambda w: _case_dossier(w.company_b_profile, w.candidate_b),
+        id="the dossier of company B's case",
+    ),
 ]
 
 for case in CASES:
@@ -1686,6 +1725,7 @@ ADMIN_IOM_ANSWERS = {
     "admin:predeparture_feeattestation_add": 403,
     "admin:predeparture_passportcheck_add": 403,
     "admin:predeparture_casedocument_add": 403,
+    "admin:predeparture_dossier_add": 403,
 }
 
 
