@@ -195,3 +195,59 @@ def test_a_passport_mismatch_the_mrz_check_finds_is_fixed_by_the_centre(visit, d
     assert "The passport's lines hold and match the record." in _main(page)
     assert "matches the record" in _main(page)
     company.check("predeparture-mrz-fixed")
+
+
+def test_documents_are_uploaded_verified_and_the_dossier_made_and_downloaded(visit, demo, tmp_path):
+    """The company uploads the accommodation declaration on its worker's case; IOM verifies
+    it; the company makes the visa dossier and downloads it. (Tasks run in-process here, so
+    the job is done when the page comes back; a queued job's progress bar is tested on the
+    page's view.)"""
+    from pypdf import PdfReader, PdfWriter
+
+    from candidates.models import Candidate
+    from predeparture.models import Case, CaseDocument
+
+    worker = Candidate.objects.get(cin=WORKER_CIN)
+    case = Case.objects.get(candidate=worker, status="open")
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    declaration = tmp_path / "dichiarazione-alloggio.pdf"
+    with declaration.open("wb") as file:
+        writer.write(file)
+
+    company = visit()
+    page = company.page
+    sign_in(company, COMPANY_LOGIN)
+    company.goto(case.get_absolute_url())
+    row = page.locator("#documents-heading ~ ul li").filter(has_text="Accommodation declaration")
+    row.get_by_text("Upload", exact=True).click()
+    row.locator("input[type=file]").set_input_files(str(declaration))
+    row.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("load")
+    assert "The document is on the case, waiting to be verified." in _main(page)
+    company.check("predeparture-document-uploaded")
+
+    iom = visit()
+    sign_in(iom, "iom@thamm.example", demo["iom@thamm.example"].totp_secret)
+    iom.goto(case.get_absolute_url())
+    row = iom.page.locator("#documents-heading ~ ul li").filter(
+        has_text="Accommodation declaration"
+    )
+    row.get_by_role("button", name="Verify").click()
+    iom.page.wait_for_load_state("load")
+    assert "Verified." in _main(iom.page)
+    iom.check("predeparture-document-verified")
+    assert CaseDocument.objects.get(case=case).status == "verified"
+
+    company.goto(case.get_absolute_url())
+    page.get_by_role("button", name="Make the dossier").click()
+    page.wait_for_load_state("load")
+    assert "The dossier is being made: this page shows its progress." in _main(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Dossier (PDF)").click()
+    saved = tmp_path / "dossier.pdf"
+    download.value.save_as(saved)
+    reader = PdfReader(str(saved))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == ["Copertina ed elenco", "Dichiarazione di alloggio"]
+    company.check("predeparture-dossier-made")
