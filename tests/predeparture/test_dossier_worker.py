@@ -12,6 +12,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -40,10 +41,11 @@ def _worker() -> subprocess.Popen:
     """A worker on a queue of this test process's own (tests in parallel each have their own
     database), on the test database and media folder."""
     db = connection.settings_dict
+    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="thamm.settings.base",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATABASE_URL=f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
     return subprocess.Popen(
