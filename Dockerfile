@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # (thamm/pdf.py); curl serves the healthchecks.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       fonts-dejavu-core curl \
+       fonts-dejavu-core tesseract-ocr curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 thamm
 

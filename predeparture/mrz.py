@@ -7,6 +7,7 @@ anything else a space (a name too long for the line is cut, so a record's name m
 the line ends)."""
 
 import datetime
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -141,3 +142,74 @@ def check(candidate, text: str) -> Result:
         Row("passport_expiry", _yymmdd(candidate.passport_expiry), fields.expiry_date),
     ]
     return Result(lines=lines, rows=rows)
+
+
+# Reading the lines from a scan (Tesseract) -------------------------------------------------------
+
+MRZ_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+
+
+def ocr_unavailable() -> str:
+    """Why scans cannot be read on this machine ("" when they can): Tesseract is a program the
+    Dockerfile and CI install (tesseract-ocr)."""
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        return "Tesseract is not installed (apt-get install tesseract-ocr)"
+    return ""
+
+
+def read_lines(data: bytes) -> str:
+    """The two MRZ lines read from a passport page's scan (JPEG or PNG): the lower part of the
+    page read by Tesseract with only the MRZ's characters allowed; "" when no two lines of
+    about 44 characters are found. What is read is a suggestion the person checks."""
+    import pytesseract
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("L")
+    width, height = image.size
+    if width < 1000:  # small scans read better enlarged
+        ratio = 1000 / width
+        image = image.resize((1000, int(height * ratio)))
+        width, height = image.size
+    lower = image.crop((0, int(height * 0.55), width, height))
+    text = pytesseract.image_to_string(
+        lower, config=f"--psm 6 -c tessedit_char_whitelist={MRZ_CHARACTERS}", timeout=20
+    )
+    found = [re.sub(r"\s+", "", line) for line in text.splitlines()]
+    found = [line for line in found if len(line) >= 20]
+    if len(found) < 2:
+        return ""
+    first, second = found[-2], found[-1]
+    # OCR reads a long run of fillers (<) short: the first line ends in them, the second has
+    # them in its optional data, before its last two check digits.
+    first = first[:LINE].ljust(LINE, "<")
+    if len(second) < LINE:
+        second = second[:-2].ljust(LINE - 2, "<") + second[-2:]
+    return f"{first}\n{_digits_where_digits(second[:LINE])}"
+
+
+# Where TD3's second line holds digits (check digits, birth and expiry dates), and the letters
+# OCR takes digits for there (passporteye does the same).
+DIGIT_PLACES = [9, *range(13, 20), *range(21, 28), 43]
+AS_DIGIT = str.maketrans(
+    {
+        "O": "0",
+        "Q": "0",
+        "D": "0",
+        "U": "0",
+        "I": "1",
+        "L": "1",
+        "Z": "2",
+        "S": "5",
+        "G": "6",
+        "B": "8",
+    }
+)
+
+
+def _digits_where_digits(line: str) -> str:
+    characters = list(line)
+    for place in DIGIT_PLACES:
+        characters[place] = characters[place].translate(AS_DIGIT)
+    return "".join(characters)

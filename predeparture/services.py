@@ -902,3 +902,24 @@ def dossier_request(*, case: Case, by: User):
     dossier.save(update_fields=["job", "updated_at"])
     audit(actor=by, action="case.dossier", target=case, detail={"job": dossier.job.pk})
     return dossier
+
+
+def passport_read(*, case: Case, by: User) -> str:
+    """The MRZ lines read from the passport's scan on the case (a suggestion to check, then
+    to submit to `passport_check`). Refused, with the reason, where there is nothing to read."""
+    from .mrz import ocr_unavailable, read_lines
+
+    _check_sees(case, by)
+    scan = case.documents.filter(type__code="passport").select_related("attached").first()
+    if scan is None:
+        raise DomainError(_("There is no passport scan on the case yet: type the lines."))
+    if scan.content_type not in ("image/jpeg", "image/png"):
+        raise DomainError(_("Only a scan (JPEG or PNG) can be read: type the lines."))
+    if ocr_unavailable():
+        raise DomainError(_("Reading scans is not available here: type the lines."))
+    with scan.stored.open("rb") as stored:
+        lines = read_lines(stored.read())
+    if not lines:
+        raise DomainError(_("No machine-readable lines were found on the scan: type them."))
+    audit(actor=by, action="case.passport_read", target=case, detail={"document": scan.pk})
+    return lines

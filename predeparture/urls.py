@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/passport/", views.passport_out_view, name="passport_out"),
     path("<int:pk>/passport/<int:handover>/back/", views.passport_back_view, name="passport_back"),
     path("<int:pk>/passport/check/", views.passport_check_view, name="passport_check"),
+    path("<int:pk>/passport/read/", views.passport_read_view, name="passport_read"),
     path("<int:pk>/costs/", views.cost_view, name="cost"),
     path("<int:pk>/dossier/", views.dossier_request_view, name="dossier"),
     path("<int:pk>/dossier.<str:fmt>", views.dossier_file_view, name="dossier_file"),

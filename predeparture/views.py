@@ -63,6 +63,7 @@ from .services import (
     fee_attest,
     passport_check,
     passport_hand_over,
+    passport_read,
     passport_returned,
     step_record,
     travel_save,
@@ -113,6 +114,7 @@ def _case_page(
     mrz_form=None,
     mrz_result=None,
     document_form=None,
+    mrz_open=False,
 ):
     """The case's page: its steps in order with a form for each the user may record now, its
     deadlines, and closing it (`bound`, `close`: forms to show again with their errors)."""
@@ -142,6 +144,7 @@ def _case_page(
             "cost_form": (cost_form or CostForm()) if user.role in COST_ROLES else None,
             "mrz_form": (mrz_form or MrzForm()) if case.is_open else None,
             "mrz_result": mrz_result,
+            "mrz_open": mrz_open,
             "checklist": _checklist(user, case, view.steps, document_form),
             **_dossier_context(user, case),
             **_attestation_context(user, view, attest_form),
@@ -492,3 +495,20 @@ def dossier_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         target=case,
         detail={"dossier": fmt},
     )
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def passport_read_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read the MRZ lines from the passport's scan into the check's form, to be checked."""
+    case = case_get(user=request.user, pk=pk)
+    lines = run_action(
+        request,
+        passport_read,
+        case=case,
+        by=request.user,
+        success=_("Read from the scan: compare them with the passport, then check them."),
+    )
+    if lines is None:
+        return redirect(case)
+    return _case_page(request, case, mrz_form=MrzForm(initial={"lines": lines}), mrz_open=True)

@@ -1634,6 +1634,20 @@ CASES = [
         kwargs=lambda w: _case_dossier(w.company_b_profile, w.candidate_b),
         id="the dossier of company B's case",
     ),
+    Case(
+        "predeparture:passport_read",
+        signed_in(to("/cases/")),
+        kwargs=_case_a,
+        method="post",
+        id="reading the passport's lines of company A's worker (no scan yet: a message)",
+    ),
+    Case(
+        "predeparture:passport_read",
+        signed_in(404, iom=to("/cases/")),
+        kwargs=_case_b,
+        method="post",
+        id="reading the passport's lines of company B's worker",
+    ),
 ]
 
 for case in CASES:

@@ -2,6 +2,7 @@
 fields against the worker's record, field by field; lines that do not hold change nothing."""
 
 import datetime
+import os
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from mrz.generator.td3 import TD3CodeGenerator
 
 from candidates.models import Candidate
 from predeparture.models import PassportCheck
-from predeparture.mrz import as_mrz_name, check
+from predeparture.mrz import as_mrz_name, check, ocr_unavailable
 from predeparture.services import passport_check
 from thamm.exceptions import DomainError
 
@@ -150,3 +151,70 @@ def test_another_company_cannot_check_the_passport(world, case):
     with pytest.raises(DomainError, match="cannot act on this case"):
         passport_check(case=case, by=world.company_b, lines=SPECIMEN)
     assert not PassportCheck.objects.exists()
+
+
+def _passport_scan(lines: str) -> bytes:
+    """A passport's photo page, scanned: a photo, a heading and the two MRZ lines at the bottom
+    in a monospace face (DejaVu Sans Mono, which CI installs with the PDF fonts)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1240, 880), (235, 235, 225))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([60, 80, 360, 480], fill=(180, 180, 190))
+    fonts = "/usr/share/fonts/truetype/dejavu/"
+    draw.text(
+        (420, 100),
+        "ROYAUME DU MAROC  PASSEPORT",
+        fill=(20, 20, 60),
+        font=ImageFont.truetype(fonts + "DejaVuSans.ttf", 36),
+    )
+    mono = ImageFont.truetype(fonts + "DejaVuSansMono.ttf", 40)
+    for number, line in enumerate(lines.split("\n")):
+        draw.text((40, 700 + 60 * number), line, fill=(10, 10, 10), font=mono)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+@pytest.mark.skipif(
+    bool(ocr_unavailable()) and not os.environ.get("CI"), reason=ocr_unavailable() or "ok"
+)
+def test_the_lines_are_read_from_the_passport_scan_to_be_checked(client_for, world, case):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from predeparture.models import DocumentType
+    from predeparture.services import document_upload, passport_read
+
+    # Fixed data, so that the scan is the same image each run (Tesseract reads the same image
+    # the same way; the synthetic scans of other names read less well).
+    Candidate.objects.filter(pk=case.candidate_id).update(
+        first_name="Zineb",
+        last_name="El Ouazzani",
+        sex="F",
+        date_of_birth=datetime.date(1998, 4, 12),
+    )
+    candidate = Candidate.objects.get(pk=case.candidate_id)
+    with pytest.raises(DomainError, match="no passport scan on the case yet"):
+        passport_read(case=case, by=world.candidate)
+    lines = _mrz(
+        surname=candidate.last_name,
+        given=candidate.first_name,
+        number=candidate.passport_number,
+        born=candidate.date_of_birth.strftime("%y%m%d"),
+        sex=candidate.sex,
+    )
+    document_upload(
+        case=case,
+        doc_type=DocumentType.objects.get(code="passport"),
+        by=world.candidate,
+        upload=SimpleUploadedFile("passport.jpg", _passport_scan(lines), "image/jpeg"),
+        expires_on=datetime.date(2031, 5, 1),
+    )
+    assert passport_read(case=case, by=world.candidate) == lines
+    page = client_for("company").post(reverse("predeparture:passport_read", kwargs={"pk": case.pk}))
+    from django.utils.html import escape
+
+    assert escape(lines.split("\n")[1]) in page.content.decode()  # filled in, to be checked
+    assert not PassportCheck.objects.exists()  # nothing checked or kept until submitted
