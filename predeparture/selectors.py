@@ -6,6 +6,7 @@ centre (to read, and to record its own steps) and IOM; everyone else gets a 404.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,9 +54,20 @@ def case_list(*, user: User) -> QuerySet[Case]:
 
 
 def case_get(*, user: User, pk: int) -> Case:
+    """A case the user sees, with its offer, worker, flight and dossier (one query)."""
     return get_visible_or_404(
-        case_list(user=user).select_related("offer", "candidate__user"), pk=pk
+        case_list(user=user).select_related("offer", "candidate__user", "travel", "dossier__job"),
+        pk=pk,
     )
+
+
+def _related(case: Case, name: str):
+    """A case's one-to-one row (its flight, its dossier), or None: read with the case by
+    `case_get`, else here."""
+    try:
+        return getattr(case, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 @dataclass
@@ -128,7 +140,7 @@ def case_view(*, user: User, case: Case) -> CaseView:
             default=None,
         ),
         today=today,
-        travel=Travel.objects.filter(case=case).first(),
+        travel=_related(case, "travel"),
         handovers=list(case.handovers.all()),
         costs=list(case.costs.all()),
         attestations=list(case.fee_attestations.all()),
@@ -316,7 +328,8 @@ def checklist(
     today = timezone.localdate()
     documents = {d.type_id: d for d in case.documents.select_related("uploaded_by", "verified_by")}
     types = list(DocumentType.objects.all())
-    kinds = {t.candidate_kind for t in types if t.candidate_kind}
+    # The worker's own documents, where the user may attach one of them (no query otherwise).
+    kinds = {t.candidate_kind for t in types if t.candidate_kind and may_upload(t, user)}
     own = (
         list(
             CandidateDocument.objects.filter(
@@ -356,8 +369,4 @@ def case_document_get(*, user: User, case: Case, pk: int) -> CaseDocument:
 
 def case_dossier(*, user: User, case: Case) -> Dossier | None:
     """The dossier of a case the user sees (`case` came from `case_get`), with its job."""
-    return (
-        Dossier.objects.filter(case__in=case_list(user=user), case=case)
-        .select_related("job")
-        .first()
-    )
+    return _related(case, "dossier")
