@@ -66,6 +66,17 @@ def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membershi
     )
 
 
+def organisation_members(*, organisation_id: int | None = None, kind: str = "") -> list[User]:
+    """The users of an organisation (or of every organisation of a kind), for telling them
+    something: not scoped to a viewer (callers decide who is told)."""
+    members = Membership.objects.select_related("user__membership_row__organisation")
+    if organisation_id is not None:
+        members = members.filter(organisation_id=organisation_id)
+    if kind:
+        members = members.filter(organisation__kind=kind)
+    return [m.user for m in members]
+
+
 def invitation_list(*, user: User, pending: bool = False) -> QuerySet[Invitation]:
     """Invitations an organisation admin manages: their own organisation's (IOM: its own too)."""
     if not user.is_authenticated or not user.is_org_admin:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from thamm.exceptions import DomainError
 from thamm.jobs import job_progress
 from thamm.pdf import render_pdf
+from thamm.uploads import DOCUMENT_TYPES
 
 from .models import Case, CaseDocument, Dossier
 
@@ -56,8 +57,6 @@ def build(job, *, case_id: int) -> Dossier:
     """Make the case's dossier (the job's work): the PDF and the ZIP, replacing earlier ones."""
     from pypdf import PdfReader, PdfWriter
 
-    from .selectors import checklist
-
     case = Case.objects.select_related("candidate", "company", "offer").get(pk=case_id)
     steps = list(case.steps.order_by("position"))
     documents = list(
@@ -67,13 +66,11 @@ def build(job, *, case_id: int) -> Dossier:
     )
     job_progress(job.pk, 5)
     with translation.override("it"):  # the dossier is read in Italy; messages to people are not
-        groups = checklist(user=job.created_by, case=case, steps=steps) if job.created_by else []
         cover = render_pdf(
             "predeparture/pdf/dossier.html",
             {
                 "case": case,
                 "steps": steps,
-                "groups": groups,
                 "documents": documents,
                 "made_at": timezone.now(),
             },
@@ -118,9 +115,7 @@ def _archive(heading: str, originals) -> bytes:
     lines = [heading, ""]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, document, data, title in originals:
-            extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-                document.content_type, "bin"
-            )
+            extension = DOCUMENT_TYPES.get(document.content_type, "bin")
             name = f"{number:02d}-{document.type.code}.{extension}"
             archive.writestr(name, data)
             who = document.uploaded_by.get_full_name() if document.uploaded_by else ""

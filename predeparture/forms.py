@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matching.services import ITALY, MOROCCO
+
 from .models import ITALIAN_AIRPORTS, MOROCCAN_AIRPORTS, Airport, Case, Cost
 
 
@@ -118,8 +120,8 @@ class TravelForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        data["departs_at"] = self._in("departs_at", "Africa/Casablanca")
-        data["arrives_at"] = self._in("arrives_at", "Europe/Rome")
+        data["departs_at"] = self._in("departs_at", MOROCCO)
+        data["arrives_at"] = self._in("arrives_at", ITALY)
         return data
 
 

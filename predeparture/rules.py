@@ -118,12 +118,27 @@ FOR_WORKER = {
 POSITION = {rule.kind: number for number, rule in enumerate(STEPS, start=1)}
 
 
+def acting(role: str) -> str:
+    """The party people of `role` act for: a chamber advisor acts for the company."""
+    return COMPANY if role == Role.CHAMBER else role
+
+
 def may_record(rule: StepRule, role: str) -> bool:
     """Whether people of `role` record this step (an advisor records the company's)."""
     if not rule.manual:
         return False
-    acting = COMPANY if role == Role.CHAMBER else role
-    return acting == IOM or acting in rule.recorded_by
+    return acting(role) == IOM or acting(role) in rule.recorded_by
+
+
+def may_upload(doc_type, user) -> bool:
+    """Whether `user` uploads documents of `doc_type` (a DocumentType): its uploading party
+    (an advisor for the company), or IOM."""
+    return acting(user.role) in (doc_type.uploaded_by, IOM)
+
+
+def may_verify(doc_type, user) -> bool:
+    """Whether `user` verifies documents of `doc_type`: its verifying party, or IOM."""
+    return acting(user.role) in (doc_type.verified_by, IOM)
 
 
 # Deadlines ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from candidates.models import CandidateDocument
 from companies.selectors import company_list
+from matching.services import ITALY, MOROCCO
 from thamm.scoping import get_visible_or_404, owned
 
 from .models import (
@@ -28,11 +29,20 @@ from .models import (
     Step,
     Travel,
 )
-from .rules import COMPANY, FOR_WORKER, PARTY_LABELS, RULES, DeadlineState, deadlines, may_record
+from .rules import (
+    FOR_WORKER,
+    PARTY_LABELS,
+    RULES,
+    DeadlineState,
+    acting,
+    deadlines,
+    may_record,
+    may_upload,
+    may_verify,
+)
 
 OPEN_STEPS_SHOWN = 10
 PASSPORT_BACK_WITHIN = datetime.timedelta(days=10)
-ITALY, MOROCCO = "Europe/Rome", "Africa/Casablanca"
 PARTIES = tuple(sorted({rule.responsible for rule in RULES.values()}))
 
 
@@ -149,10 +159,6 @@ def case_view(*, user: User, case: Case) -> CaseView:
     )
 
 
-def _party(user: User) -> str:
-    return COMPANY if user.role == Role.CHAMBER else user.role
-
-
 def open_steps(*, user: User) -> list[Step]:
     """The next step of each open case the user sees whose party is the user's (IOM: every
     case's), most urgent first (the case's nearest deadline, then the oldest case): one
@@ -167,7 +173,7 @@ def open_steps(*, user: User) -> list[Step]:
         case__in=case_list(user=user).filter(status=Case.Status.OPEN).values("pk"),
     ).filter(~Exists(earlier))
     if user.role != Role.IOM:
-        steps = steps.filter(responsible=_party(user))
+        steps = steps.filter(responsible=acting(user.role))
     rows = list(
         steps.select_related("case__candidate", "case__company").order_by(
             F("case__next_due_on").asc(nulls_last=True), "case__opened_at", "case_id"
@@ -318,13 +324,9 @@ class ChecklistRow:
     attachable: list
 
 
-def checklist(
-    *, user: User, case: Case, steps: list[Step]
-) -> list[tuple[Step, list[ChecklistRow]]]:
-    """The case's documents by step, in the steps' order: each type with its document and state,
-    and what the user may do with it (three queries)."""
-    from .services import may_upload, may_verify
-
+def checklist_rows(*, user: User, case: Case) -> list[ChecklistRow]:
+    """Each document type of the case with its document and state, and what the user may do
+    with it (two queries, three where the user may attach the worker's own documents)."""
     today = timezone.localdate()
     documents = {d.type_id: d for d in case.documents.select_related("uploaded_by", "verified_by")}
     types = list(DocumentType.objects.all())
@@ -339,7 +341,7 @@ def checklist(
         if kinds
         else []
     )
-    by_step: dict[str, list[ChecklistRow]] = {}
+    rows = []
     for doc_type in types:
         document = documents.get(doc_type.pk)
         if document is None:
@@ -349,7 +351,7 @@ def checklist(
         else:
             state = document.status
         uploadable = case.is_open and state in ("missing", "rejected", "expired")
-        by_step.setdefault(doc_type.step, []).append(
+        rows.append(
             ChecklistRow(
                 type=doc_type,
                 document=document,
@@ -359,6 +361,16 @@ def checklist(
                 attachable=[d for d in own if d.kind == doc_type.candidate_kind],
             )
         )
+    return rows
+
+
+def checklist(
+    *, user: User, case: Case, steps: list[Step]
+) -> list[tuple[Step, list[ChecklistRow]]]:
+    """The checklist by step, in the steps' order."""
+    by_step: dict[str, list[ChecklistRow]] = {}
+    for row in checklist_rows(user=user, case=case):
+        by_step.setdefault(row.type.step, []).append(row)
     return [(step, by_step[step.kind]) for step in steps if step.kind in by_step]
 
 

@@ -15,10 +15,11 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Organisation, Role, User
+from accounts.selectors import organisation_members
 from candidates.models import Candidate, CandidateDocument
 from matching.models import Offer
-from matching.services import company_people, quota_release
+from matching.services import ITALY, MOROCCO, company_people, quota_release
 from thamm.audit import audit
 from thamm.exceptions import DomainError
 from thamm.notifications import notify
@@ -51,12 +52,14 @@ from .rules import (
     RULES,
     STEPS,
     may_record,
+    may_upload,
+    may_verify,
 )
 from .selectors import case_deadlines, case_list
 
 K = Step.Kind
 S = Candidate.Status
-MOROCCO_ZONE, ITALY_ZONE = ZoneInfo("Africa/Casablanca"), ZoneInfo("Europe/Rome")
+MOROCCO_ZONE, ITALY_ZONE = ZoneInfo(MOROCCO), ZoneInfo(ITALY)
 
 
 def _date(value: datetime.date) -> str:
@@ -176,8 +179,7 @@ def _check_step(
     """The checks of a step's record against the case's other steps (read under the lock)."""
     rule = RULES[locked.kind]
     case = locked.case
-    if not case.is_open:
-        raise DomainError(_("This case is closed: its steps can no longer change."))
+    _check_open(case)
     if not may_record(rule, by.role):
         raise DomainError(_("This step is not yours to record."))
     if done_on is None:
@@ -297,11 +299,9 @@ def party_people(case: Case, party: str) -> list[User]:
         user = case.candidate.user
         return [user] if user is not None else []
     if party == CENTRE:
-        members = Membership.objects.filter(organisation_id=case.candidate.training_centre_id)
-        return [m.user for m in members.select_related("user__membership_row__organisation")]
+        return organisation_members(organisation_id=case.candidate.training_centre_id)
     if party == IOM:
-        members = Membership.objects.filter(organisation__kind=Organisation.Kind.IOM)
-        return [m.user for m in members.select_related("user__membership_row__organisation")]
+        return organisation_members(kind=Organisation.Kind.IOM)
     return []
 
 
@@ -725,20 +725,6 @@ def passport_check(*, case: Case, by: User, lines: str):
 
 
 # Documents --------------------------------------------------------------------------------------
-
-
-def _acting(role: str) -> str:
-    return COMPANY if role == Role.CHAMBER else role
-
-
-def may_upload(doc_type: DocumentType, user: User) -> bool:
-    """The type's uploading party (an advisor for the company), or IOM."""
-    return _acting(user.role) in (doc_type.uploaded_by, IOM)
-
-
-def may_verify(doc_type: DocumentType, user: User) -> bool:
-    """The type's verifying party (an advisor for the company), or IOM."""
-    return _acting(user.role) in (doc_type.verified_by, IOM)
 
 
 @transaction.atomic

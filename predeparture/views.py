@@ -14,7 +14,7 @@ from thamm.pagination import paginate
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 from thamm.tabular import write_csv, write_xlsx
-from thamm.uploads import upload_stream
+from thamm.uploads import DOCUMENT_TYPES, upload_stream
 from training.selectors import cohort_list
 
 from .forms import (
@@ -41,6 +41,7 @@ from .selectors import (
     case_list,
     case_view,
     checklist,
+    checklist_rows,
     export_cases,
 )
 from .services import (
@@ -56,6 +57,7 @@ from .services import (
     case_close,
     close_reasons_for,
     cost_record,
+    departed,
     document_reject,
     document_upload,
     document_verify,
@@ -127,8 +129,7 @@ def _case_page(
             )
     reasons = close_reasons_for(user)
     may_close = bool(reasons) and "close" in CASE_MOVES.moves_for(case, user)
-    arrived = any(s.kind == "arrived" and s.status == "done" for s in view.steps)
-    may_book = case.is_open and user.role in TRAVEL_ROLES and not arrived
+    may_book = case.is_open and user.role in TRAVEL_ROLES and not departed(view.steps)
     if may_book and travel_form is None and case.visa_valid_from:
         travel_form = TravelForm(initial=_travel_initial(view.travel))
     return render(
@@ -397,10 +398,7 @@ def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_POST
 def document_upload_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     case = case_get(user=request.user, pk=pk)
-    view = case_view(user=request.user, case=case)
-    rows = [
-        r for _s, group in checklist(user=request.user, case=case, steps=view.steps) for r in group
-    ]
+    rows = checklist_rows(user=request.user, case=case)
     row = next((r for r in rows if r.type.code == code), None)
     if row is None:
         raise Http404
@@ -431,7 +429,7 @@ def document_file_view(request: HttpRequest, pk: int, document: int) -> HttpResp
     """The document's file, to those who see the case; each download audited."""
     case = case_get(user=request.user, pk=pk)
     row = case_document_get(user=request.user, case=case, pk=document)
-    extension = row.attached.extension if row.attached_id else row.file.name.rsplit(".", 1)[-1]
+    extension = DOCUMENT_TYPES.get(row.content_type, "bin")
     return upload_stream(
         file=row.stored,
         filename=f"{row.type.code}-{case.pk}.{extension}",

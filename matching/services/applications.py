@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.models import Membership, Role, User
-from accounts.selectors import assist_grants
+from accounts.models import Role, User
+from accounts.selectors import assist_grants, organisation_members
 from accounts.services import organisation_group
 from candidates.models import Candidate
 from companies.models import Company, Vacancy
@@ -106,11 +106,8 @@ CANDIDATE_MOVES = Lifecycle(
 
 def company_people(company: Company) -> list[User]:
     """Who hears about a company's applications: its users and its assigned advisors."""
-    members = Membership.objects.filter(organisation_id=company.organisation_id).select_related(
-        "user__membership_row__organisation"
-    )
     advisors = assist_grants().filter(content_object_id=company.organisation_id)
-    people = [m.user for m in members]
+    people = organisation_members(organisation_id=company.organisation_id)
     people += [grant.user for grant in advisors.select_related("user__membership_row")]
     return people
 
