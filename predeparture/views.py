@@ -244,46 +244,57 @@ def step_record_view(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 @require_POST
 def case_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get(user=request.user, pk=pk)
-    form = CloseForm(request.POST, reasons=close_reasons_for(request.user))
-    if form.is_valid():
-        closed = call_service(
-            form,
-            case_close,
-            case=case,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            by=request.user,
-        )
-        if closed is not None:
-            messages.success(request, _("The case is closed. The people concerned have been told."))
-            return redirect(case)
-    return _case_page(request, case, close=form)
+    return _case_form(
+        request,
+        case,
+        CloseForm(request.POST, reasons=close_reasons_for(request.user)),
+        case_close,
+        case=case,
+        success=_("The case is closed. The people concerned have been told."),
+        shown_as="close",
+    )
+
+
+def _case_form(request, page: Case, form, service, *, success: str, shown_as: str, **arguments):
+    """A form of the case page posted: the service run with the form's data and `arguments`
+    (its refusal put on the form), then back to the case (`page`); else its page again with the
+    form and its errors (`shown_as`: the page's name for that form)."""
+    if form.is_valid() and call_service(
+        form, service, by=request.user, **arguments, **form.cleaned_data
+    ):
+        messages.success(request, success)
+        return redirect(page)
+    return _case_page(request, page, **{shown_as: form})
 
 
 @role_required(*TRAVEL_ROLES)
 @require_POST
 def travel_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get(user=request.user, pk=pk)
-    form = TravelForm(request.POST)
-    if form.is_valid() and call_service(
-        form, travel_save, case=case, by=request.user, **form.cleaned_data
-    ):
-        messages.success(request, _("The flight is saved. The worker has been told."))
-        return redirect(case)
-    return _case_page(request, case, travel_form=form)
+    return _case_form(
+        request,
+        case,
+        TravelForm(request.POST),
+        travel_save,
+        case=case,
+        success=_("The flight is saved. The worker has been told."),
+        shown_as="travel_form",
+    )
 
 
 @role_required(*HANDOVER_ROLES)
 @require_POST
 def passport_out_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get(user=request.user, pk=pk)
-    form = HandoverForm(request.POST)
-    if form.is_valid() and call_service(
-        form, passport_hand_over, case=case, by=request.user, **form.cleaned_data
-    ):
-        messages.success(request, _("Saved: the passport is out until its return is recorded."))
-        return redirect(case)
-    return _case_page(request, case, handover_form=form)
+    return _case_form(
+        request,
+        case,
+        HandoverForm(request.POST),
+        passport_hand_over,
+        case=case,
+        success=_("Saved: the passport is out until its return is recorded."),
+        shown_as="handover_form",
+    )
 
 
 @role_required(*HANDOVER_ROLES)
@@ -293,44 +304,46 @@ def passport_back_view(request: HttpRequest, pk: int, handover: int) -> HttpResp
     row = case.handovers.filter(pk=handover).first()
     if row is None:  # a handover of another case
         raise Http404
-    form = ReturnForm(request.POST)
-    if form.is_valid() and call_service(
-        form, passport_returned, handover=row, by=request.user, **form.cleaned_data
-    ):
-        messages.success(request, _("Saved: the passport is back with the worker."))
-        return redirect(case)
-    return _case_page(request, case, return_form=form)
+    return _case_form(
+        request,
+        case,
+        ReturnForm(request.POST),
+        passport_returned,
+        handover=row,
+        success=_("Saved: the passport is back with the worker."),
+        shown_as="return_form",
+    )
 
 
 @role_required(*COST_ROLES)
 @require_POST
 def cost_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get(user=request.user, pk=pk)
-    form = CostForm(request.POST)
-    if form.is_valid() and call_service(
-        form, cost_record, case=case, by=request.user, **form.cleaned_data
-    ):
-        messages.success(request, _("The cost is recorded."))
-        return redirect(case)
-    return _case_page(request, case, cost_form=form)
+    return _case_form(
+        request,
+        case,
+        CostForm(request.POST),
+        cost_record,
+        case=case,
+        success=_("The cost is recorded."),
+        shown_as="cost_form",
+    )
 
 
 @role_required(Role.CANDIDATE)
 @require_POST
 def attest_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get(user=request.user, pk=pk)
-    form = AttestForm(request.POST)
-    if form.is_valid() and call_service(
-        form,
+    return _case_form(
+        request,
+        case,
+        AttestForm(request.POST),
         fee_attest,
         case=case,
-        by=request.user,
         language=get_language(),
-        **form.cleaned_data,
-    ):
-        messages.success(request, _("Thank you: your answer is recorded."))
-        return redirect(case)
-    return _case_page(request, case, attest_form=form)
+        success=_("Thank you: your answer is recorded."),
+        shown_as="attest_form",
+    )
 
 
 @role_required(*CASE_ROLES)
