@@ -189,9 +189,10 @@ def read_lines(data: bytes) -> str:
     return f"{first}\n{_digits_where_digits(second[:LINE])}"
 
 
-# Where TD3's second line holds digits (check digits, birth and expiry dates), and the letters
+# Where TD3's second line holds digits (check digits, birth and expiry dates; the optional data's
+# check digit at 42 is a digit or a filler, which the table leaves alone), and the letters
 # OCR takes digits for there (passporteye does the same).
-DIGIT_PLACES = [9, *range(13, 20), *range(21, 28), 43]
+DIGIT_PLACES = [9, *range(13, 20), *range(21, 28), 42, 43]
 AS_DIGIT = str.maketrans(
     {
         "O": "0",
