@@ -159,6 +159,15 @@ def case_view(*, user: User, case: Case) -> CaseView:
     )
 
 
+def NAMES_OF(path: str) -> tuple[str, str]:  # noqa: N802 (reads as a constant where used)
+    """The columns a worker's name is shown from, through the relation `path`."""
+    return (f"{path}__first_name", f"{path}__last_name")
+
+
+# What a home page's line of an open step shows.
+STEP_LINE = ("case_id", "kind", "responsible", "case__next_due_on", *NAMES_OF("case__candidate"))
+
+
 def open_steps(*, user: User) -> list[Step]:
     """The next step of each open case the user sees whose party is the user's (IOM: every
     case's), most urgent first (the case's nearest deadline, then the oldest case): one
@@ -175,9 +184,11 @@ def open_steps(*, user: User) -> list[Step]:
     if user.role != Role.IOM:
         steps = steps.filter(responsible=acting(user.role))
     rows = list(
-        steps.select_related("case__candidate", "case__company").order_by(
-            F("case__next_due_on").asc(nulls_last=True), "case__opened_at", "case_id"
-        )[:OPEN_STEPS_SHOWN]
+        steps.select_related("case__candidate")
+        .only(*STEP_LINE)
+        .order_by(F("case__next_due_on").asc(nulls_last=True), "case__opened_at", "case_id")[
+            :OPEN_STEPS_SHOWN
+        ]
     )
     for step in rows:
         step.party_label = PARTY_LABELS[step.responsible]
@@ -203,6 +214,7 @@ def passports_not_returned(*, user: User) -> list[PassportHandover]:
             returned_on__isnull=True, handed_on__lt=since, case__status=Case.Status.OPEN
         )
         .select_related("case__candidate")
+        .only("case_id", "handed_to", "handed_on", *NAMES_OF("case__candidate"))
         .order_by("handed_on", "pk")[:OPEN_STEPS_SHOWN]
     )
 
@@ -215,6 +227,7 @@ def fee_flags(*, user: User) -> list[Case]:
     return list(
         Case.objects.filter(fee_flagged_at__isnull=False)
         .select_related("candidate", "company")
+        .only("fee_flagged_at", "company__legal_name", *NAMES_OF("candidate"))
         .order_by("-fee_flagged_at", "-pk")[:OPEN_STEPS_SHOWN]
     )
 
