@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Membership, OrganisationUserObjectPermission
+from companies.models import Company, ProductionUnit, Vacancy
 from thamm.models import TenantOwned, TimeStampedModel
 from thamm.uploads import DOCUMENT_TYPES, storage_name
 from thamm.versions import Version
@@ -370,6 +372,22 @@ class QuotaSlot(TenantOwned, TimeStampedModel):
 # a place taken or released changes it (releases are updates: matching.services.quota_release).
 QUOTA = Version("matching:quota")
 QUOTA.changes_with(QuotaSlot)
+
+
+# The company search page's body is kept rendered (matching.views.search_view) under this
+# version and the candidates' (candidates.models.PROFILES): what it shows of companies (verified
+# or not), their units and vacancies, the applications made, and who acts for which company (a
+# member, an assigned advisor) changes it.
+SEARCH_PAGES = Version("matching:search-pages")
+SEARCH_PAGES.changes_with(
+    Company,
+    ProductionUnit,
+    Vacancy,
+    Application,
+    Membership,
+    OrganisationUserObjectPermission,
+    m2m=[Vacancy.required_modules.through],
+)
 
 
 class SavedSearch(TenantOwned, TimeStampedModel):

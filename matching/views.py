@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,10 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from candidates.models import PROFILES
 from thamm.audit import audit
 from thamm.forms import call_service, run_action
+from thamm.fragments import cached_fragment
 from thamm.pagination import CappedPaginator, paginate
 from thamm.pdf import pdf_unavailable, render_pdf
+from thamm.reference import VERSION as REFERENCE
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 from thamm.uploads import upload_stream
@@ -34,7 +38,7 @@ from .forms import (
     SearchForm,
     ShortlistForm,
 )
-from .models import Application, Interview, Offer
+from .models import SEARCH_PAGES, Application, Interview, Offer
 from .scoring import EXPERIENCE, ITALIAN, MODULES, OCCUPATION, REGION, START
 from .selectors import (
     BROWSING_ROLES,
@@ -102,10 +106,32 @@ def _without_page(params) -> str:
 @role_required(*BROWSING_ROLES)
 def search_view(request: HttpRequest) -> HttpResponse:
     """Candidates for a company to meet: pseudonymised, filtered, ranked by match score against
-    one of its vacancies (the first one, unless another is chosen) or by certification date."""
+    one of its vacancies (the first one, unless another is chosen) or by certification date.
+
+    For a company or its advisor the page's body is kept rendered under the versions of what it
+    shows (the candidates' profiles; companies, vacancies, applications and assignments), so that
+    paging back and forth costs a cache read. IOM's is not: it names the candidates, and each of
+    its views is audited."""
+    user = request.user
+    if user.role == Role.IOM:
+        body = render_to_string(
+            "matching/_search_body.html", _search_context(request), request=request
+        )
+    else:
+        body = cached_fragment(
+            request,
+            "matching/_search_body.html",
+            build=lambda: _search_context(request),
+            versions=(PROFILES, SEARCH_PAGES, REFERENCE),
+            vary=(user.pk, user.role, user.membership and user.membership.organisation_id),
+        )
+    return render(request, "matching/search.html", {"body": body})
+
+
+def _search_context(request: HttpRequest) -> dict:
     user = request.user
     if not may_browse(user=user):  # a company not verified yet
-        return render(request, "matching/search.html", {"unverified": True})
+        return {"unverified": True}
     vacancies = ranking_vacancies(user=user)
     data = request.GET.copy()
     if "vacancy" not in data and user.role != Role.IOM:
@@ -126,23 +152,19 @@ def search_view(request: HttpRequest) -> HttpResponse:
             asked = asked_for(vacancy=vacancy, candidate_ids=ids)
             for card in cards:
                 card.asked = asked.get(card.code, "")
-    return render(
-        request,
-        "matching/search.html",
-        {
-            "form": form,
-            "cards": cards,
-            "page": page,
-            "query": _without_page(request.GET),
-            "vacancy": vacancy,
-            "more": ranking is not None and ranking.more,
-            "identity": user.role == Role.IOM,
-            "may_ask": vacancy is not None and user.role in (Role.COMPANY, Role.CHAMBER),
-            "save_form": SaveSearchForm(initial={"query": _without_page(data)})
-            if form.is_valid() and user.role in (Role.COMPANY, Role.CHAMBER)
-            else None,
-        },
-    )
+    return {
+        "form": form,
+        "cards": cards,
+        "page": page,
+        "query": _without_page(request.GET),
+        "vacancy": vacancy,
+        "more": ranking is not None and ranking.more,
+        "identity": user.role == Role.IOM,
+        "may_ask": vacancy is not None and user.role in (Role.COMPANY, Role.CHAMBER),
+        "save_form": SaveSearchForm(initial={"query": _without_page(data)})
+        if form.is_valid() and user.role in (Role.COMPANY, Role.CHAMBER)
+        else None,
+    }
 
 
 @role_required(Role.COMPANY, Role.CHAMBER)

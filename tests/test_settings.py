@@ -70,6 +70,28 @@ def test_redis_url_makes_redis_the_cache_and_the_broker(monkeypatch):
     assert namespace["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 
+def _base_settings(monkeypatch, **env) -> dict:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    path = ROOT / "thamm/settings/base.py"
+    namespace: dict = {"__file__": str(path)}
+    exec(compile(path.read_text(), "base.py", "exec"), namespace)  # noqa: S102 — our own file
+    return namespace
+
+
+def test_postgresql_statements_are_prepared_unless_turned_off(monkeypatch):
+    """Planned once per connection, not on every request; a pooler in transaction mode needs
+    them off."""
+    url = "postgres://thamm@db:5432/thamm"
+    options = _base_settings(monkeypatch, DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    assert options["options"] == "-c jit=off"
+    off = _base_settings(monkeypatch, DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="")
+    assert "prepare_threshold" not in off["DATABASES"]["default"]["OPTIONS"]
+    assert "server_side_binding" not in off["DATABASES"]["default"]["OPTIONS"]
+
+
 # --- docker-compose.yml ----------------------------------------------------------------------
 
 

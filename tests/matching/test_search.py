@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 
 from candidates.models import Candidate, Occupation
 from companies.models import Company
+from matching.models import SEARCH_PAGES
 from thamm.models import AuditEntry
 
 from ..factories import CandidateFactory
@@ -240,11 +241,68 @@ def test_the_search_runs_the_same_few_queries_whatever_the_number_of_candidates(
         while Candidate.objects.filter(status="available").count() < count:
             _available(world, plc=60 + Candidate.objects.count() % 40)
         params = {"vacancy": vacancy.pk, "per_page": per_page}
-        company.get(URL, params)  # the reference data, and the ranking's first computation
+        company.get(URL, params)  # the reference data, the ranking's first computation
+        SEARCH_PAGES.changed()  # the page's body made again, from the kept ranking
         with django_assert_max_num_queries(12):
             response = company.get(URL, params)
         assert len(response.context["cards"]) == min(count, per_page)
         with django_assert_max_num_queries(12):
             company.get(URL, dict(params, page=2))
+        with django_assert_max_num_queries(1):  # the body as kept: only the signed-in user read
+            again = company.get(URL, params)
+        shown = re.compile(r'<h2 class="h5 mb-1"><bdi>([^<]+)</bdi></h2>')
+        assert shown.findall(again.content.decode()) == _codes(response)
     html = response.content.decode()
     assert len(re.findall(r"Why \d+/100 for W-", html)) == min(120, per_page)
+
+
+# The page's body kept rendered (thamm.fragments) ------------------------------------------------
+
+
+def test_a_kept_page_shows_a_shortlisting_at_once_and_its_forms_carry_each_readers_token(
+    world, company, vacancy
+):
+    from django.test import Client
+
+    candidate = _available(world)
+    params = {"vacancy": vacancy.pk}
+    company.get(URL, params)  # kept
+    browser = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
+    browser.force_login(world.company)  # the same person in another browser: another token
+    page = browser.get(URL, params).content.decode()
+    assert "csrf-token-of-the-reader" not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    asked = browser.post(
+        reverse("matching:shortlist"),
+        {"csrfmiddlewaretoken": token, "vacancy": vacancy.pk, "code": candidate.code},
+    )
+    assert asked.status_code == 302
+    assert "On your list for this vacancy" in company.get(URL, params).content.decode()
+
+
+def test_a_kept_page_is_never_shown_to_another_company_or_after_verification_ends(
+    world, company, vacancy, client_for
+):
+    _available(world)
+    Company.objects.filter(pk=world.company_b_profile.pk).update(status="verified")
+    make_vacancy(world.company_b_profile, title="Saldatore di B")
+    params = {"sort": "score"}
+    assert "Tecnico manutentore" in company.get(URL, params).content.decode()
+    other = client_for("company_b").get(URL, params).content.decode()
+    assert "Saldatore di B" in other and "Tecnico manutentore" not in other
+    profile = Company.objects.get(pk=world.company_a_profile.pk)
+    profile.status = "suspended"
+    profile.save()  # as the service does
+    page = company.get(URL, params).content.decode()
+    assert "Trained candidates are shown to verified companies" in page
+
+
+def test_an_advisor_no_longer_assigned_no_longer_sees_the_kept_page(world, vacancy, client_for):
+    from accounts.selectors import assist_grants
+    from accounts.services import advisor_unassign
+
+    _available(world)
+    advisor = client_for("chamber")
+    assert "Tecnico manutentore" in advisor.get(URL).content.decode()
+    advisor_unassign(grant=assist_grants().get(user=world.chamber), by=world.iom)
+    assert "Trained candidates are shown to verified companies" in advisor.get(URL).content.decode()
