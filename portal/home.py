@@ -1,8 +1,11 @@
 """What each role's home page offers: that role's next actions, built from scoped selectors."""
 
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _l
+
 from accounts.models import Role, User
 from accounts.selectors import advisor_assignment_list, invitation_list
-from candidates.models import Candidate
+from candidates.models import PROFILES, STAGE_COUNTS, Candidate
 from candidates.selectors import (
     candidate_stage_counts,
     candidate_stage_history,
@@ -12,10 +15,12 @@ from candidates.selectors import (
 from companies.models import Company
 from companies.selectors import chamber_suggestion, company_list, signed_current_statement
 from companies.services import publish_blockers
-from matching.models import Application
+from matching.models import QUOTA, Application
 from matching.selectors import application_list, company_next_steps, quota_figures
 from predeparture.selectors import fee_flags, open_steps, own_case, passports_not_returned
+from thamm.reference import VERSION as REFERENCE
 from thamm.scheme import current_scheme
+from thamm.versions import Version
 from training.selectors import certification_check, result_list
 
 # The worker's stages while a case of theirs is open.
@@ -25,20 +30,50 @@ CASE_STAGES = (
     Candidate.Status.ARRIVED,
 )
 
-HOME_TEMPLATES = {
-    Role.CANDIDATE: "home/candidate.html",
-    Role.CENTRE: "home/centre.html",
-    Role.COMPANY: "home/company.html",
-    Role.CHAMBER: "home/chamber.html",
-    Role.IOM: "home/iom.html",
+# Each role's home page: the template of its body and its title.
+HOME_PAGES_BY_ROLE = {
+    Role.CANDIDATE: ("home/candidate.html", _l("My path")),
+    Role.CENTRE: ("home/centre.html", _l("Training centre")),
+    Role.COMPANY: ("home/company.html", _l("Company")),
+    Role.CHAMBER: ("home/chamber.html", _l("Chamber of commerce")),
+    Role.IOM: ("home/iom.html", _l("IOM coordination")),
 }
+NO_ROLE_PAGE = ("home/no_role.html", _l("Home"))
+
+# A home page's body is kept rendered (portal.views.home) under this version, which any saved or
+# deleted row changes (portal.apps), but for the kinds no home page shows and that are written
+# all the time; and under the versions that writes without signals change by hand.
+HOME_PAGES = Version("portal:home-pages")
+NOT_ON_HOME_PAGES = (
+    "thamm.auditentry",
+    "thamm.notification",
+    "thamm.job",
+    "predeparture.reminder",
+    "sessions.session",
+    "accounts.user",  # its last sign-in, its password: the layout shows its name, not the body
+    "mfa.authenticator",
+    "usersessions.usersession",
+)
+HOME_VERSIONS = (HOME_PAGES, PROFILES, STAGE_COUNTS, QUOTA, REFERENCE)
+
+
+def connect_home_pages() -> None:
+    """Every model but NOT_ON_HOME_PAGES (and its many-to-many relations) changes HOME_PAGES."""
+    shown = [m for m in apps.get_models() if m._meta.label_lower not in NOT_ON_HOME_PAGES]
+    through = [
+        f.remote_field.through
+        for m in shown
+        for f in m._meta.local_many_to_many
+        if f.remote_field.through._meta.label_lower not in NOT_ON_HOME_PAGES
+    ]
+    HOME_PAGES.changes_with(*shown, m2m=through)
 
 
 def home_context(*, user: User) -> dict:
     """The template and figures for a signed-in user's home page."""
     role = user.role
     context: dict = {
-        "template": HOME_TEMPLATES.get(role, "home/no_role.html"),
+        "template": HOME_PAGES_BY_ROLE.get(role, NO_ROLE_PAGE)[0],
         "role": role,
         "organisation": user.organisation,
     }

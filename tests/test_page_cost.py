@@ -11,6 +11,7 @@ from django.utils import translation
 from accounts.backends import signed_in_user, signed_in_user_queryset
 from accounts.models import User
 from companies.models import Company
+from portal.home import HOME_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -244,12 +245,16 @@ def test_the_redis_cache_shares_one_client_per_pool_and_keeps_djangos_pools():
 def test_a_candidates_home_reads_their_record_once(client_for, world, django_assert_num_queries):
     client = client_for("candidate")
     client.get(reverse("home"))
+    HOME_PAGES.changed()  # the body made again (the reference data stays read)
     # The user; their record; its stage history; their last consent; their results; the
     # companies waiting for their answer (the privacy notice, the scheme and its courses are
     # reference data, read by the first request).
     with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert response.context["record"] == world.candidate_a
+    with django_assert_num_queries(1):  # the body as kept: only the signed-in user read
+        again = client.get(reverse("home"))
+    assert world.candidate_a.reference in again.content.decode()
 
 
 def test_a_candidate_without_a_record_yet_gets_their_home(client_for, world):

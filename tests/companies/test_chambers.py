@@ -199,7 +199,9 @@ def test_the_company_home_asks_for_a_chamber_and_suggests_the_one_of_its_units(c
         "Name the chamber of commerce that helps you with the paperwork: for your production "
         "units, <bdi>Camera di Commercio di Modena</bdi>." in page
     )
-    Company.objects.filter(pk=company.pk).update(chamber=chamber(MODENA))
+    company = Company.objects.get(pk=company.pk)
+    company.chamber = chamber(MODENA)
+    company.save()  # as the profile form's service does
     page = client.get(reverse("home")).content.decode()
     assert "Name the chamber of commerce" not in page
 

@@ -193,7 +193,7 @@ def test_the_passport_is_handed_over_one_at_a_time_and_comes_back_after(world, c
         passport_hand_over(case=case, by=world.company_b, handed_to="VFS", handed_on=today)
 
 
-def test_iom_sees_passports_not_back_within_ten_days(client_for, world, case):
+def test_iom_sees_passports_not_back_within_ten_days(client_for, world, case, monkeypatch):
     today = timezone.localdate()
     passport_hand_over(
         case=case,
@@ -202,11 +202,12 @@ def test_iom_sees_passports_not_back_within_ten_days(client_for, world, case):
         handed_on=today - datetime.timedelta(days=10),
     )
     assert "Passports not back within 10 days" not in client_for("iom").get("/").content.decode()
-    PassportHandover.objects.update(handed_on=today - datetime.timedelta(days=11))
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)  # a day later
     home = client_for("iom").get("/").content.decode()
     assert "Passports not back within 10 days" in home and "VFS Global Casablanca" in home
     assert "VFS Global Casablanca" not in client_for("company").get("/").content.decode()
-    passport_returned(handover=PassportHandover.objects.get(), by=world.iom, returned_on=today)
+    passport_returned(handover=PassportHandover.objects.get(), by=world.iom, returned_on=tomorrow)
     assert "Passports not back within 10 days" not in client_for("iom").get("/").content.decode()
 
 
