@@ -1,6 +1,5 @@
 """What each role's home page offers: that role's next actions, built from scoped selectors."""
 
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Role, User
@@ -18,9 +17,9 @@ from companies.services import publish_blockers
 from matching.models import QUOTA, Application
 from matching.selectors import application_list, company_next_steps, quota_figures
 from predeparture.selectors import fee_flags, open_steps, own_case, passports_not_returned
+from thamm.fragments import SHOWN_DATA
 from thamm.reference import VERSION as REFERENCE
 from thamm.scheme import current_scheme
-from thamm.versions import Version
 from training.selectors import certification_check, result_list
 
 # The worker's stages while a case of theirs is open.
@@ -40,33 +39,10 @@ HOME_PAGES_BY_ROLE = {
 }
 NO_ROLE_PAGE = ("home/no_role.html", _l("Home"))
 
-# A home page's body is kept rendered (portal.views.home) under this version, which any saved or
-# deleted row changes (portal.apps), but for the kinds no home page shows and that are written
-# all the time; and under the versions that writes without signals change by hand.
-HOME_PAGES = Version("portal:home-pages")
-NOT_ON_HOME_PAGES = (
-    "thamm.auditentry",
-    "thamm.notification",
-    "thamm.job",
-    "predeparture.reminder",
-    "sessions.session",
-    "accounts.user",  # its last sign-in, its password: the layout shows its name, not the body
-    "mfa.authenticator",
-    "usersessions.usersession",
-)
-HOME_VERSIONS = (HOME_PAGES, PROFILES, STAGE_COUNTS, QUOTA, REFERENCE)
-
-
-def connect_home_pages() -> None:
-    """Every model but NOT_ON_HOME_PAGES (and its many-to-many relations) changes HOME_PAGES."""
-    shown = [m for m in apps.get_models() if m._meta.label_lower not in NOT_ON_HOME_PAGES]
-    through = [
-        f.remote_field.through
-        for m in shown
-        for f in m._meta.local_many_to_many
-        if f.remote_field.through._meta.label_lower not in NOT_ON_HOME_PAGES
-    ]
-    HOME_PAGES.changes_with(*shown, m2m=through)
+# A home page's body is kept rendered (portal.views.home) under these versions: any row saved or
+# deleted but for the kinds no page's kept body shows (thamm.fragments.SHOWN_DATA), and those that
+# writes without signals change by hand.
+HOME_VERSIONS = (SHOWN_DATA, PROFILES, STAGE_COUNTS, QUOTA, REFERENCE)
 
 
 def home_context(*, user: User) -> dict:

@@ -8,7 +8,7 @@ from .home import HOME_PAGES_BY_ROLE, HOME_VERSIONS, NO_ROLE_PAGE, home_context
 
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page for visitors; for a signed-in user, their role's next actions, the body
-    kept rendered until anything it may show changes (portal.home.HOME_PAGES)."""
+    kept rendered until anything it may show changes (portal.home.HOME_VERSIONS)."""
     if not request.user.is_authenticated:
         return render(request, "home/anonymous.html")
     user = request.user

@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from candidates.models import PROFILES
 from thamm.audit import audit
 from thamm.forms import call_service, run_action
+from thamm.fragments import SHOWN_DATA, cached_fragment
 from thamm.jobs import job_current_progress
 from thamm.pagination import paginate
+from thamm.reference import VERSION as REFERENCE
 from thamm.rows import label_rows, link_rows
 from thamm.scoping import role_required
 from thamm.tabular import write_csv, write_xlsx
@@ -102,6 +106,11 @@ def case_list_view(request: HttpRequest, export_form=None) -> HttpResponse:
     )
 
 
+# A case page's body is kept under these: any row saved (its steps, documents, flight...), the
+# records written in bulk, the reference data.
+CASE_VERSIONS = (SHOWN_DATA, PROFILES, REFERENCE)
+
+
 def _case_page(
     request: HttpRequest,
     case: Case,
@@ -119,7 +128,72 @@ def _case_page(
     mrz_open=False,
 ):
     """The case's page: its steps in order with a form for each the user may record now, its
-    deadlines, and closing it (`bound`, `close`: forms to show again with their errors)."""
+    deadlines, and closing it (`bound`, `close`: forms to show again with their errors).
+
+    Shown as it is (no form posted back, no dossier being made), its body is kept rendered
+    until anything it shows changes (thamm.fragments), for each reader: what one may do
+    (verify a document, record a step) is not what another may."""
+    user = request.user
+    posted = (
+        *(bound, close, travel_form, handover_form, return_form, cost_form, attest_form),
+        *(mrz_form, mrz_result, document_form),
+    )
+    shown_again = mrz_open or any(f is not None for f in posted)
+
+    def build() -> dict:
+        return _case_context(
+            request,
+            case,
+            bound=bound,
+            close=close,
+            travel_form=travel_form,
+            handover_form=handover_form,
+            return_form=return_form,
+            cost_form=cost_form,
+            attest_form=attest_form,
+            mrz_form=mrz_form,
+            mrz_result=mrz_result,
+            document_form=document_form,
+            mrz_open=mrz_open,
+        )
+
+    dossier = case_dossier(user=user, case=case)
+    making = dossier is not None and dossier.job is not None and not dossier.job.is_finished
+    if shown_again or making:
+        body = render_to_string("predeparture/_case_body.html", build(), request=request)
+    else:
+        membership = user.membership
+        body = cached_fragment(
+            request,
+            "predeparture/_case_body.html",
+            build=build,
+            versions=CASE_VERSIONS,
+            vary=(
+                user.pk,
+                user.role,
+                membership and membership.organisation_id,
+                dossier and dossier.job_id and (dossier.job_id, dossier.job.status),
+            ),
+        )
+    return render(request, "predeparture/case_detail.html", {"body": body})
+
+
+def _case_context(
+    request,
+    case,
+    *,
+    bound,
+    close,
+    travel_form,
+    handover_form,
+    return_form,
+    cost_form,
+    attest_form,
+    mrz_form,
+    mrz_result,
+    document_form,
+    mrz_open,
+) -> dict:
     user = request.user
     view = case_view(user=user, case=case)
     for step in view.steps:
@@ -132,25 +206,21 @@ def _case_page(
     may_book = case.is_open and user.role in TRAVEL_ROLES and not departed(view.steps)
     if may_book and travel_form is None and case.visa_valid_from:
         travel_form = TravelForm(initial=_travel_initial(view.travel))
-    return render(
-        request,
-        "predeparture/case_detail.html",
-        {
-            "view": view,
-            "case": case,
-            "close_form": close or (CloseForm(reasons=reasons) if may_close else None),
-            "travel_form": travel_form if may_book else None,
-            "handover_form": (handover_form or HandoverForm()) if case.is_open else None,
-            "return_form": return_form or ReturnForm(),
-            "cost_form": (cost_form or CostForm()) if user.role in COST_ROLES else None,
-            "mrz_form": (mrz_form or MrzForm()) if case.is_open else None,
-            "mrz_result": mrz_result,
-            "mrz_open": mrz_open,
-            "checklist": _checklist(user, case, view.steps, document_form),
-            **_dossier_context(user, case),
-            **_attestation_context(user, view, attest_form),
-        },
-    )
+    return {
+        "view": view,
+        "case": case,
+        "close_form": close or (CloseForm(reasons=reasons) if may_close else None),
+        "travel_form": travel_form if may_book else None,
+        "handover_form": (handover_form or HandoverForm()) if case.is_open else None,
+        "return_form": return_form or ReturnForm(),
+        "cost_form": (cost_form or CostForm()) if user.role in COST_ROLES else None,
+        "mrz_form": (mrz_form or MrzForm()) if case.is_open else None,
+        "mrz_result": mrz_result,
+        "mrz_open": mrz_open,
+        "checklist": _checklist(user, case, view.steps, document_form),
+        **_dossier_context(user, case),
+        **_attestation_context(user, view, attest_form),
+    }
 
 
 def _checklist(user, case, steps, bound):

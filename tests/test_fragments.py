@@ -47,20 +47,20 @@ def test_a_part_is_kept_apart_for_each_reader_language_and_address(made):
     assert len(made) == 4
 
 
-def test_every_model_a_home_page_may_show_changes_the_home_pages_version():
+def test_every_model_a_kept_part_may_show_changes_the_shown_data_version():
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
-    from portal.home import HOME_PAGES, NOT_ON_HOME_PAGES
+    from thamm.fragments import NOT_SHOWN, SHOWN_DATA
 
     def wired(signal, model) -> bool:
         return any(
-            isinstance(key[0], str) and key[0].startswith(f"{HOME_PAGES.key}-")
+            isinstance(key[0], str) and key[0].startswith(f"{SHOWN_DATA.key}-")
             for key, *_ in signal.receivers
             if key[1] == id(model)
         )
 
-    models = [m for m in apps.get_models() if m._meta.label_lower not in NOT_ON_HOME_PAGES]
+    models = [m for m in apps.get_models() if m._meta.label_lower not in NOT_SHOWN]
     assert len(models) > 40
     for model in models:
         assert wired(post_save, model) and wired(post_delete, model), model

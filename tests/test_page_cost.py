@@ -11,7 +11,7 @@ from django.utils import translation
 from accounts.backends import signed_in_user, signed_in_user_queryset
 from accounts.models import User
 from companies.models import Company
-from portal.home import HOME_PAGES
+from thamm.fragments import SHOWN_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +245,7 @@ def test_the_redis_cache_shares_one_client_per_pool_and_keeps_djangos_pools():
 def test_a_candidates_home_reads_their_record_once(client_for, world, django_assert_num_queries):
     client = client_for("candidate")
     client.get(reverse("home"))
-    HOME_PAGES.changed()  # the body made again (the reference data stays read)
+    SHOWN_DATA.changed()  # the body made again (the reference data stays read)
     # The user; their record; its stage history; their last consent; their results; the
     # companies waiting for their answer (the privacy notice, the scheme and its courses are
     # reference data, read by the first request).

@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 
+from django.apps import apps
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -28,9 +29,36 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .versions import Version, current_versions
 
+# Any row saved or deleted changes this version (`connect_shown_data`), but for the kinds no kept
+# part shows and that are written all the time. Parts that show those (a job's progress) put
+# what they show of them in `vary`.
+SHOWN_DATA = Version("fragments:shown-data")
+NOT_SHOWN = (
+    "thamm.auditentry",
+    "thamm.notification",  # the layout shows the unread count; it is never kept
+    "thamm.job",  # its progress: parts showing a job vary on its state
+    "predeparture.reminder",
+    "sessions.session",
+    "accounts.user",  # its last sign-in, its password: the layout shows its name, never kept
+    "mfa.authenticator",
+    "usersessions.usersession",
+)
+
 # What `{% csrf_token %}` writes into a kept part, until the reader's token replaces it.
 CSRF_MARK = "csrf-token-of-the-reader"
 FRAGMENT_TIMEOUT = 600  # seconds: a part nobody reads for that long is dropped
+
+
+def connect_shown_data() -> None:
+    """Every model but NOT_SHOWN (and its many-to-many relations) changes SHOWN_DATA."""
+    shown = [m for m in apps.get_models() if m._meta.label_lower not in NOT_SHOWN]
+    through = [
+        f.remote_field.through
+        for m in shown
+        for f in m._meta.local_many_to_many
+        if f.remote_field.through._meta.label_lower not in NOT_SHOWN
+    ]
+    SHOWN_DATA.changes_with(*shown, m2m=through)
 
 
 def fragment_key(request: HttpRequest, template: str, versions, vary: Iterable) -> str:
