@@ -125,6 +125,13 @@ def cohort_list(*, user: User) -> QuerySet[Cohort]:
     return owned(qs, user=user)
 
 
+def cohort_choices(*, user: User) -> QuerySet[Cohort]:
+    """The cohorts a user sees, as a form lists them (their names; no sizes counted)."""
+    if user.role not in (Role.CENTRE, Role.IOM):
+        return Cohort.objects.none()
+    return owned(Cohort.objects.only("name", "training_centre_id"), user=user)
+
+
 def cohort_get(*, user: User, pk: int) -> Cohort:
     return get_visible_or_404(cohort_list(user=user), pk=pk)
 
