@@ -8,13 +8,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from thamm.audit import audit
 from thamm.forms import call_service, run_action
+from thamm.fragments import SHOWN_DATA, render_kept
 from thamm.pagination import paginate
+from thamm.reference import VERSION as REFERENCE
 from thamm.scheme import current_scheme
 from thamm.scoping import role_required
 from thamm.uploads import upload_stream
 from training.selectors import certification_check, result_list
 
 from .forms import CandidateFilterForm, CandidateForm, ConsentForm, DocumentForm, StageForm
+from .models import PROFILES, STAGE_COUNTS
 from .selectors import (
     candidate_get,
     candidate_list,
@@ -126,13 +129,14 @@ def candidate_create_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CENTRE, Role.IOM)
 def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A candidate's record for their centre and IOM: every view audited; the body kept rendered
+    for its reader until anything it shows changes (thamm.fragments)."""
     candidate = candidate_get(user=request.user, pk=pk)
     audit(actor=request.user, action="candidate.view", target=candidate)
-    results = result_list(user=request.user, candidate=candidate)
-    return render(
-        request,
-        "candidates/candidate_detail.html",
-        {
+
+    def build() -> dict:
+        results = result_list(user=request.user, candidate=candidate)
+        return {
             "candidate": candidate,
             "history": candidate_stage_history(user=request.user, candidate=candidate),
             "occupations": candidate_occupations(user=request.user, candidate=candidate),
@@ -143,7 +147,15 @@ def candidate_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "check": certification_check(
                 candidate=candidate, scheme=current_scheme(), results=results
             ),
-        },
+        }
+
+    return render_kept(
+        request,
+        "candidates/_candidate_body.html",
+        title=candidate.full_name,
+        build=build,
+        versions=(SHOWN_DATA, PROFILES, STAGE_COUNTS, REFERENCE),
+        vary=(candidate.pk,),
     )
 
 

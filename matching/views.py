@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +12,7 @@ from accounts.models import Role
 from candidates.models import PROFILES
 from thamm.audit import audit
 from thamm.forms import call_service, run_action
-from thamm.fragments import cached_fragment
+from thamm.fragments import render_kept
 from thamm.pagination import CappedPaginator, paginate
 from thamm.pdf import pdf_unavailable, render_pdf
 from thamm.reference import VERSION as REFERENCE
@@ -112,20 +111,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
     shows (the candidates' profiles; companies, vacancies, applications and assignments), so that
     paging back and forth costs a cache read. IOM's is not: it names the candidates, and each of
     its views is audited."""
-    user = request.user
-    if user.role == Role.IOM:
-        body = render_to_string(
-            "matching/_search_body.html", _search_context(request), request=request
-        )
-    else:
-        body = cached_fragment(
-            request,
-            "matching/_search_body.html",
-            build=lambda: _search_context(request),
-            versions=(PROFILES, SEARCH_PAGES, REFERENCE),
-            vary=(user.pk, user.role, user.membership and user.membership.organisation_id),
-        )
-    return render(request, "matching/search.html", {"body": body})
+    return render_kept(
+        request,
+        "matching/_search_body.html",
+        title=_("Find candidates"),
+        build=lambda: _search_context(request),
+        versions=(PROFILES, SEARCH_PAGES, REFERENCE),
+        keep=request.user.role != Role.IOM,
+    )
 
 
 def _search_context(request: HttpRequest) -> dict:

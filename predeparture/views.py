@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from accounts.models import Role
 from candidates.models import PROFILES
 from thamm.audit import audit
 from thamm.forms import call_service, run_action
-from thamm.fragments import SHOWN_DATA, cached_fragment
+from thamm.fragments import SHOWN_DATA, render_kept
 from thamm.jobs import job_current_progress
 from thamm.pagination import paginate
 from thamm.reference import VERSION as REFERENCE
@@ -163,24 +162,16 @@ def _case_page(
         )
 
     dossier = case_dossier(user=user, case=case)
-    making = dossier is not None and dossier.job is not None and not dossier.job.is_finished
-    if shown_again or making:
-        body = render_to_string("predeparture/_case_body.html", build(), request=request)
-    else:
-        membership = user.membership
-        body = cached_fragment(
-            request,
-            "predeparture/_case_body.html",
-            build=build,
-            versions=CASE_VERSIONS,
-            vary=(
-                user.pk,
-                user.role,
-                membership and membership.organisation_id,
-                dossier and dossier.job_id and (dossier.job_id, dossier.job.status),
-            ),
-        )
-    return render(request, "predeparture/case_detail.html", {"body": body})
+    job = dossier.job if dossier is not None else None
+    return render_kept(
+        request,
+        "predeparture/_case_body.html",
+        title=_("Pre-departure case"),
+        build=build,
+        versions=CASE_VERSIONS,
+        vary=(case.pk, job and (job.pk, job.status)),
+        keep=not shown_again and (job is None or job.is_finished),
+    )
 
 
 def _case_context(

@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -95,3 +96,41 @@ def cached_fragment(
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, get_token(request))
     return mark_safe(html)  # noqa: S308 (rendered by our template, escaped there)
+
+
+def reader(user) -> tuple:
+    """What a kept part depends on of its reader: who they are, their role, their organisation
+    and their place in it (an administrator sees more)."""
+    membership = user.membership
+    return (
+        user.pk,
+        user.role,
+        membership and membership.organisation_id,
+        membership and membership.role,
+    )
+
+
+def render_kept(
+    request: HttpRequest,
+    template: str,
+    *,
+    title: str,
+    build: Callable[[], dict],
+    versions: tuple[Version, ...],
+    vary: Iterable = (),
+    keep: bool = True,
+) -> HttpResponse:
+    """A page of the layout whose body, `template`, is kept for its reader (`cached_fragment`,
+    varying also on `reader()`); `keep=False` renders it afresh (a form shown again with its
+    errors, a job's progress)."""
+    if keep:
+        body = cached_fragment(
+            request,
+            template,
+            build=build,
+            versions=versions,
+            vary=(*reader(request.user), *vary),
+        )
+    else:
+        body = render_to_string(template, build(), request=request)
+    return render(request, "kept_page.html", {"title": title, "body": body})
