@@ -197,57 +197,81 @@ def test_a_passport_mismatch_the_mrz_check_finds_is_fixed_by_the_centre(visit, d
     company.check("predeparture-mrz-fixed")
 
 
-def test_documents_are_uploaded_verified_and_the_dossier_made_and_downloaded(visit, demo, tmp_path):
-    """The company uploads the accommodation declaration on its worker's case; IOM verifies
-    it; the company makes the visa dossier and downloads it. (Tasks run in-process here, so
-    the job is done when the page comes back; a queued job's progress bar is tested on the
-    page's view.)"""
+def test_documents_are_uploaded_verified_and_the_dossier_made_and_downloaded(
+    visit, demo, tmp_path, monkeypatch
+):
+    """The company uploads the accommodation declaration on its worker's case and its chamber
+    advisor the signed offer; IOM verifies both; the company makes the visa dossier, watches
+    its progress bar while a worker makes it (the task held, then run here, as a Celery worker
+    would), and downloads it when the page, following the job, shows it."""
     from pypdf import PdfReader, PdfWriter
 
     from candidates.models import Candidate
     from predeparture.models import Case, CaseDocument
+    from predeparture.tasks import dossier_build
 
     worker = Candidate.objects.get(cin=WORKER_CIN)
     case = Case.objects.get(candidate=worker, status="open")
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    declaration = tmp_path / "dichiarazione-alloggio.pdf"
-    with declaration.open("wb") as file:
-        writer.write(file)
+
+    def pdf(name: str):
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        path = tmp_path / name
+        with path.open("wb") as file:
+            writer.write(file)
+        return path
+
+    def upload(tab, type_name: str, path) -> None:
+        tab.goto(case.get_absolute_url())
+        row = tab.page.locator("#documents-heading ~ ul li").filter(has_text=type_name)
+        row.get_by_text("Upload", exact=True).click()
+        row.locator("input[type=file]").set_input_files(str(path))
+        row.get_by_role("button", name="Save").click()
+        tab.page.wait_for_load_state("load")
+        assert "The document is on the case, waiting to be verified." in _main(tab.page)
 
     company = visit()
     page = company.page
     sign_in(company, COMPANY_LOGIN)
-    company.goto(case.get_absolute_url())
-    row = page.locator("#documents-heading ~ ul li").filter(has_text="Accommodation declaration")
-    row.get_by_text("Upload", exact=True).click()
-    row.locator("input[type=file]").set_input_files(str(declaration))
-    row.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("load")
-    assert "The document is on the case, waiting to be verified." in _main(page)
+    upload(company, "Accommodation declaration", pdf("dichiarazione-alloggio.pdf"))
     company.check("predeparture-document-uploaded")
+
+    advisor = visit()
+    sign_in(advisor, ADVISOR_LOGIN, demo[ADVISOR_LOGIN].totp_secret)
+    upload(advisor, "Signed offer", pdf("offerta-firmata.pdf"))
+    advisor.check("predeparture-advisor-uploaded")
 
     iom = visit()
     sign_in(iom, "iom@thamm.example", demo["iom@thamm.example"].totp_secret)
-    iom.goto(case.get_absolute_url())
-    row = iom.page.locator("#documents-heading ~ ul li").filter(
-        has_text="Accommodation declaration"
-    )
-    row.get_by_role("button", name="Verify").click()
-    iom.page.wait_for_load_state("load")
-    assert "Verified." in _main(iom.page)
+    for type_name in ("Accommodation declaration", "Signed offer"):
+        iom.goto(case.get_absolute_url())
+        row = iom.page.locator("#documents-heading ~ ul li").filter(has_text=type_name)
+        row.get_by_role("button", name="Verify").click()
+        iom.page.wait_for_load_state("load")
+        assert "Verified." in _main(iom.page)
     iom.check("predeparture-document-verified")
-    assert CaseDocument.objects.get(case=case).status == "verified"
+    assert set(CaseDocument.objects.filter(case=case).values_list("status", flat=True)) == {
+        "verified"
+    }
 
+    held: list[dict] = []  # the queue: the job waits for a worker
+    monkeypatch.setattr(dossier_build, "delay", lambda **arguments: held.append(arguments))
     company.goto(case.get_absolute_url())
     page.get_by_role("button", name="Make the dossier").click()
     page.wait_for_load_state("load")
     assert "The dossier is being made: this page shows its progress." in _main(page)
+    bar = page.get_by_role("progressbar", name=re.compile("Making the dossier"))
+    assert bar.is_visible() and bar.get_attribute("aria-valuenow") == "0"
+    company.check("predeparture-dossier-progress")
+    assert len(held) == 1
+    dossier_build.apply(kwargs=held[0])  # a worker makes it; the page follows the job
+    link = page.get_by_role("link", name="Dossier (PDF)")
+    link.wait_for(timeout=15000)  # the page reloads itself when the job ends
     with page.expect_download() as download:
-        page.get_by_role("link", name="Dossier (PDF)").click()
+        link.click()
     saved = tmp_path / "dossier.pdf"
     download.value.save_as(saved)
     reader = PdfReader(str(saved))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert titles == ["Copertina ed elenco", "Dichiarazione di alloggio"]
+    assert titles == ["Copertina ed elenco", "Offerta firmata", "Dichiarazione di alloggio"]
     company.check("predeparture-dossier-made")
