@@ -370,13 +370,13 @@ def test_a_search_matching_more_than_the_cap_lists_that_many_sorted_and_says_so(
     )
     second = client.get(reverse("candidates:list"), {"q": "benali", "page": 2})
     listed = [*first.context["page"], *second.context["page"]]
-    assert len(listed) == 60 and len({c.pk for c in listed}) == 60
-    assert all(c.last_name == "Benali" for c in listed)
-    names = [c.first_name for c in listed]
+    assert len(listed) == 60 and len({c["pk"] for c in listed}) == 60
+    assert all(c["last_name"] == "Benali" for c in listed)
+    names = [c["first_name"] for c in listed]
     assert names == sorted(names)  # the shown matches, in name order across the pages
     # A narrower search lists every match, in order, and says how many.
     narrow = client.get(reverse("candidates:list"), {"q": "Nom4"})
-    assert [c.first_name for c in narrow.context["page"]] == [f"Nom4{i}" for i in range(10)]
+    assert [c["first_name"] for c in narrow.context["page"]] == [f"Nom4{i}" for i in range(10)]
     assert "10 candidates" in narrow.content.decode()
     assert "More than" not in narrow.content.decode()
 
@@ -392,7 +392,7 @@ def test_every_page_of_the_list_holds_the_rows_the_whole_sorted_list_holds(world
     listed = []
     for number in (1, 2, 3):
         page = client.get(reverse("candidates:list"), {"page": number}).context["page"]
-        listed += [c.pk for c in page]
+        listed += [c["pk"] for c in page]
     visible = Candidate.objects.all()
     if role == "centre":
         visible = visible.filter(training_centre=world.centre_org)
@@ -418,7 +418,7 @@ def test_candidate_search_finds_by_part_of_a_name_or_the_whole_reference_or_cin(
         first_name="Said", last_name="Berrada"
     )
     response = client_for("centre").get(reverse("candidates:list"), {"q": query})
-    assert [c.pk for c in response.context["page"]] == [wanted.pk]
+    assert [c["pk"] for c in response.context["page"]] == [wanted.pk]
 
 
 def _stage_counts(client):
@@ -473,3 +473,18 @@ def test_candidate_page_runs_at_most_ten_queries_with_or_without_results_and_mov
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["results"]) > 3 and len(response.context["history"]) >= 1
+
+
+@pytest.mark.parametrize("role", ["centre", "iom"])
+def test_the_list_escapes_every_value_it_writes(world, client_for, role):
+    marked = CandidateFactory(
+        training_centre=world.centre_org,
+        last_name="<b>Last</b>",
+        first_name='"First"',
+        last_name_ar="<i>ع</i>",
+        first_name_ar="",
+    )
+    html = client_for(role).get(reverse("candidates:list")).content.decode()
+    assert "<b>Last</b>" not in html and "&lt;b&gt;Last&lt;/b&gt;" in html
+    assert "&quot;First&quot;" in html and "&lt;i&gt;ع&lt;/i&gt;" in html
+    assert f'href="/candidates/{marked.pk}/"' in html
