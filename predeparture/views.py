@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -82,21 +82,26 @@ CASE_ROW = (
 )
 
 
+# The case pages' bodies are kept under these: any row saved (its steps, documents, flight...), the
+# records written in bulk, the reference data.
+CASE_VERSIONS = (SHOWN_DATA, PROFILES, REFERENCE)
+
+
 @role_required(*CASE_ROLES)
 def case_list_view(request: HttpRequest, export_form=None) -> HttpResponse:
-    """The cases the user sees, newest first, by status; IOM's export form."""
-    form = CaseFilterForm(request.GET)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    rows = case_list(user=request.user).only(*CASE_ROW)
-    if status:
-        rows = rows.filter(status=status)
-    paged = paginate(request, rows.order_by("-opened_at", "-pk"))
-    label_rows(paged["page"], field="status", choices=Case.Status, attr="status_label")
-    link_rows(paged["page"], url_name="predeparture:case")
-    return render(
-        request,
-        "predeparture/case_list.html",
-        {
+    """The cases the user sees, newest first, by status; IOM's export form (`export_form`: shown
+    again with its errors). The body is kept rendered while no case changes."""
+
+    def build() -> dict:
+        form = CaseFilterForm(request.GET)
+        status = form.cleaned_data["status"] if form.is_valid() else ""
+        rows = case_list(user=request.user).only(*CASE_ROW)
+        if status:
+            rows = rows.filter(status=status)
+        paged = paginate(request, rows.order_by("-opened_at", "-pk"))
+        label_rows(paged["page"], field="status", choices=Case.Status, attr="status_label")
+        link_rows(paged["page"], url_name="predeparture:case")
+        return {
             **paged,
             "status": status,
             "statuses": Case.Status.choices,
@@ -106,13 +111,16 @@ def case_list_view(request: HttpRequest, export_form=None) -> HttpResponse:
                 if request.user.role == Role.IOM
                 else None
             ),
-        },
+        }
+
+    return render_kept(
+        request,
+        "predeparture/_case_list_body.html",
+        title=_("Pre-departure cases"),
+        build=build,
+        versions=CASE_VERSIONS,
+        keep=export_form is None,
     )
-
-
-# A case page's body is kept under these: any row saved (its steps, documents, flight...), the
-# records written in bulk, the reference data.
-CASE_VERSIONS = (SHOWN_DATA, PROFILES, REFERENCE)
 
 
 def _case_page(
