@@ -12,7 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.adapters import SESSION_INVITATION
 from accounts.models import Role
 from thamm.forms import call_service, run_action
+from thamm.fragments import SHOWN_DATA, render_kept
 from thamm.pagination import paginate
+from thamm.reference import VERSION as REFERENCE
 from thamm.rows import label_rows, link_rows
 from thamm.scheme import current_scheme, destination_region_choices
 from thamm.scoping import role_required
@@ -53,6 +55,11 @@ from .services import (
 )
 
 COMPANY_ROLES = (Role.COMPANY, Role.CHAMBER, Role.IOM)
+
+
+# The company pages whose body is kept (thamm.fragments.render_kept): any row saved changes them,
+# and the reference data (the scheme's regions, the course catalogue).
+KEPT_VERSIONS = (SHOWN_DATA, REFERENCE)
 
 
 def _vacancy_rows(vacancies):
@@ -133,14 +140,13 @@ def company_list_view(request: HttpRequest) -> HttpResponse:
 @role_required(*COMPANY_ROLES)
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_get(user=request.user, pk=pk)
-    statement = current_statement_or_none()
-    vacancies = list(_vacancy_rows(vacancy_list(user=request.user, company=company))[:10])
-    _label_vacancy_rows(vacancies)
-    units = list(unit_list(user=request.user, company=company))
-    return render(
-        request,
-        "companies/company_detail.html",
-        {
+
+    def build() -> dict:
+        statement = current_statement_or_none()
+        vacancies = list(_vacancy_rows(vacancy_list(user=request.user, company=company))[:10])
+        _label_vacancy_rows(vacancies)
+        units = list(unit_list(user=request.user, company=company))
+        return {
             "company": company,
             "units": units,
             "vacancies": vacancies,
@@ -152,7 +158,14 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "blockers": publish_blockers(company=company, units=units),
             "moves": VERIFICATION.moves_for(company, request.user),
             "verification_form": VerificationForm(),
-        },
+        }
+
+    return render_kept(
+        request,
+        "companies/_company_detail_body.html",
+        title=company.legal_name,
+        build=build,
+        versions=KEPT_VERSIONS,
     )
 
 
@@ -252,20 +265,26 @@ def unit_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*COMPANY_ROLES)
 def vacancy_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     company = company_get(user=request.user, pk=pk)
-    status = _status_param(request, Vacancy.Status)
-    vacancies = vacancy_list(user=request.user, company=company, status=status or None)
-    paged = paginate(request, _vacancy_rows(vacancies))
-    _label_vacancy_rows(paged["page"])
-    return render(
-        request,
-        "companies/vacancy_list.html",
-        {
+
+    def build() -> dict:
+        status = _status_param(request, Vacancy.Status)
+        vacancies = vacancy_list(user=request.user, company=company, status=status or None)
+        paged = paginate(request, _vacancy_rows(vacancies))
+        _label_vacancy_rows(paged["page"])
+        return {
             "company": company,
             **paged,
             "status": status,
             "statuses": Vacancy.Status.choices,
             "blockers": publish_blockers(company=company),
-        },
+        }
+
+    return render_kept(
+        request,
+        "companies/_vacancy_list_body.html",
+        title=_("Vacancies"),
+        build=build,
+        versions=KEPT_VERSIONS,
     )
 
 
@@ -289,17 +308,24 @@ def vacancy_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*COMPANY_ROLES)
 def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = vacancy_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "companies/vacancy_detail.html",
-        {
+
+    def build() -> dict:
+        moves = VACANCY_LIFECYCLE.moves_for(vacancy, request.user)
+        return {
             "vacancy": vacancy,
             "company": vacancy.company,
             "modules": vacancy.required_modules.all(),
             "history": vacancy_history(user=request.user, vacancy=vacancy),
-            "moves": (moves := VACANCY_LIFECYCLE.moves_for(vacancy, request.user)),
+            "moves": moves,
             "blockers": publish_blockers(company=vacancy.company) if "publish" in moves else [],
-        },
+        }
+
+    return render_kept(
+        request,
+        "companies/_vacancy_detail_body.html",
+        title=vacancy.title,
+        build=build,
+        versions=KEPT_VERSIONS,
     )
 
 

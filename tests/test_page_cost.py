@@ -277,12 +277,15 @@ def test_a_company_page_looks_the_statement_in_force_up_once(
     client = client_for(role)
     url = reverse("companies:detail", args=[company.pk])
     client.get(url)
+    SHOWN_DATA.changed()  # the body made again (the reference data stays read)
     # The user; the company; whether the statement in force is signed; its latest vacancies, its
     # history, its units (which also say whether it has an eligible unit; the statement and the
     # scheme are reference data, read by the first request).
     with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["signed_current"] is True
+    with django_assert_num_queries(2):  # the body as kept: the user and the company
+        assert client.get(url).content.decode().count(company.legal_name) >= 1
     attestation = client.get(reverse("companies:attestation", args=[company.pk]))
     assert attestation.context["signed_current"] is True
 
