@@ -22,6 +22,7 @@ from .notifications import (
     notification_read,
     notifications_read_all,
 )
+from .rows import link_rows
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +103,21 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     """The person's own notifications, newest first."""
-    notifications = notification_list(user=request.user)
+    rows = notification_list(user=request.user).only(*NOTIFICATION_LINE)[:LIST_SIZE]
+    notifications = list(rows)
+    link_rows(notifications, url_name="notification_open")
     return render(
         request,
         "notifications/list.html",
         {
-            "notifications": notifications[:LIST_SIZE],
-            "unread": notifications.filter(read_at__isnull=True).exists(),
+            "notifications": notifications,
+            "unread": request.user.unread_notifications > 0,  # the navigation's own count
         },
     )
+
+
+# What the list shows of a notification.
+NOTIFICATION_LINE = ("subject", "body", "read_at", "created_at")
 
 
 @login_required
