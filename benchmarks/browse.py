@@ -14,7 +14,8 @@ scores, an Italian level, some previous occupations, preferred regions and an ea
 At each size, as the demo's verified company Meccanica Orobica (hr@orobica.thamm.example), for
 its first published vacancy requiring two modules, /matching/candidates/ sorted by match score:
 
-- SQL queries per page at 10 and 100 rows (the X-Bench-Queries header of bench_settings);
+- SQL queries per page at 10 and 100 rows (the X-Bench-Queries header of bench_settings), the
+  page's body made again from the kept ranking / the body as kept (thamm.fragments);
 - the cold ranking: `matching.selectors.candidate_ranking` in this process right after the
   ranking cache is made stale (the candidates' profile version bumped), several times (median,
   max); and the first page request the server answers after such a bump;
@@ -318,12 +319,20 @@ def first_page_after_bump(port, cookies, vacancy_pk: int, repeat: int) -> dict:
 
 def warm_queries(port, cookies, vacancy_pk: int, samples: int = 6) -> dict[int, list[int]]:
     """The queries of the page once the ranking is cached and both workers have built their
-    reference data (a worker that has not builds it on its first request): each count seen."""
+    reference data (a worker that has not builds it on its first request): each count seen,
+    both when the page's body is made again from the kept ranking (its version bumped) and
+    when it is kept (one query: the signed-in user)."""
+    from matching.models import SEARCH_PAGES
+
     counts = {}
     for per_page in PER_PAGE:
         path = page_path(vacancy_pk, per_page)
         pages.burst(port, path, cookies, 8)
         seen = set()
+        for _ in range(2):
+            SEARCH_PAGES.changed()
+            status, response, _data = pages.request(port, path, cookies)
+            seen.add(int(response.getheader("X-Bench-Queries", "-1")))
         for _ in range(samples):
             status, response, data = pages.request(port, path, cookies)
             if status != 200:
