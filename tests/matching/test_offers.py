@@ -454,3 +454,24 @@ def test_iom_edits_the_quota_and_the_regions_rule_in_the_admin(world):
     scheme.refresh_from_db()
     assert scheme.quota == 480 and scheme.region_targets_enforced
     assert places_left() == 480
+
+
+def test_iom_cannot_lower_the_quota_below_the_places_held(world, ready, candidate):
+    from django.test import Client
+
+    world.iom.is_superuser = world.iom.is_staff = True
+    world.iom.save()
+    scheme = Scheme.objects.get(is_current=True)
+    _accept(_sent(world, ready, candidate), world.candidate)  # one place held
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.iom)
+    url = reverse("admin:thamm_scheme_change", args=[scheme.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+    refused = client.post(url, {**data, "quota": 0})
+    assert refused.status_code == 200
+    assert "The quota cannot be lower than the 1 place already held." in refused.content.decode()
+    assert Scheme.objects.get(pk=scheme.pk).quota == scheme.quota
+    assert client.post(url, {**data, "quota": 1}).status_code == 302
+    assert Scheme.objects.get(pk=scheme.pk).quota == 1
