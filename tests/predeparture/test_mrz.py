@@ -110,6 +110,15 @@ def test_given_names_the_line_cut_still_match():
     assert check(_record(first_name="Fatima Zahra Khadija"), lines).mismatches == ["given_names"]
 
 
+def _check_digit(field: str) -> str:
+    """ICAO 9303's check digit: weights 7, 3, 1; digits, A=10 … Z=35, filler 0."""
+
+    def value(char: str) -> int:
+        return int(char) if char.isdigit() else 0 if char == "<" else ord(char) - 55
+
+    return str(sum(value(c) * (7, 3, 1)[i % 3] for i, c in enumerate(field)) % 10)
+
+
 def test_the_check_is_kept_on_the_case_and_shown_on_its_page(client_for, world, case):
     candidate = Candidate.objects.get(pk=case.candidate_id)
     lines = str(
@@ -128,7 +137,11 @@ def test_the_check_is_kept_on_the_case_and_shown_on_its_page(client_for, world, 
     kept, result = passport_check(case=case, by=world.candidate, lines=lines)
     assert kept.matches and kept.checked_by == world.candidate
     url = reverse("predeparture:passport_check", kwargs={"pk": case.pk})
-    wrong = lines.replace(candidate.passport_number, "XX0000000")
+    # Another number whose check digit is not the record's (else the lines would still hold:
+    # one random number in ten).
+    held_digit = lines.splitlines()[1][9]
+    number = next(n for n in ("XX0000000", "XX0000001") if _check_digit(n) != held_digit)
+    wrong = lines.replace(candidate.passport_number, number)
     page = client_for("company").post(url, {"lines": wrong})
     text = page.content.decode()
     assert "does not hold" in text
