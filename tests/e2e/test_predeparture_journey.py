@@ -2,7 +2,8 @@
 issued for its worker who waits for it (a wrong date first, answered on the page); its chamber
 advisor reads the new deadline on the case and finds the company's next steps on the home page;
 the worker, reading Arabic on a phone, reads on their home page what comes next, that it is
-theirs, opens their case and gives their word that they paid nothing."""
+theirs, opens their case and gives their word that they paid nothing; the advisor then records
+the visa appointment and the visa issued, with its dates."""
 
 import datetime
 import re
@@ -135,6 +136,42 @@ def test_a_case_moves_on_and_each_party_reads_whose_step_comes_next(visit, demo)
     phone.check("predeparture-attested-worker-ar")
     answer = case.fee_attestations.get()
     assert answer.paid_nothing and answer.language == "ar" and answer.statement == statement
+
+    # --- 6. The advisor, for the company, records the worker's visa appointment, then the visa
+    # issued with its dates: the case has come from the accepted offer to the visa.
+    def record(kind_label: str, reference_label: str, reference: str, done_on, **dates) -> None:
+        advisor.goto(case.get_absolute_url())
+        item = (
+            advisor.page.locator("li")
+            .filter(has_text=kind_label)
+            .filter(has=advisor.page.get_by_text("Record this step"))
+        )
+        item.get_by_text("Record this step").click()
+        form = item.locator("form")
+        form.get_by_label("Date").fill(done_on.isoformat())
+        form.get_by_label(reference_label).fill(reference)
+        for label, day in dates.items():
+            form.get_by_label(label).fill(day.isoformat())
+        form.get_by_role("button", name="Save").click()
+        advisor.page.wait_for_load_state("load")
+        assert "Saved. The people concerned have been told." in _main(advisor.page)
+
+    today = timezone.localdate()
+    record("Visa appointment and application", "Appointment reference", "VFS-CAS-61200", today)
+    record(
+        "Work visa (type D) issued",
+        "Visa number",
+        "ITA0301122",
+        today,
+        **{"Visa valid from": today, "Visa valid until": today + datetime.timedelta(days=365)},
+    )
+    assert f"{_short(today)} – {_short(today + datetime.timedelta(days=365))}" in _main(
+        advisor.page
+    )
+    advisor.check("predeparture-visa-issued-advisor")
+    case.refresh_from_db()
+    assert case.steps.get(kind="visa_issued").status == "done"
+    assert case.visa_valid_until == today + datetime.timedelta(days=365)
 
 
 def test_a_passport_mismatch_the_mrz_check_finds_is_fixed_by_the_centre(visit, demo):
