@@ -9,6 +9,7 @@
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Collate, Upper
 
 from accounts.models import Role, User
 from thamm.reference import reference
@@ -59,8 +60,40 @@ def candidate_search_ids(*, user: User, filters: dict, limit: int) -> list[int]:
     A common name matches thousands of candidates; sorting them all costs as much as their
     number. The search index finds `limit` of them, and only those are sorted: a list of them
     says when there are more, and a narrower search finds the others."""
+    query = (filters.get("q") or "").strip()
+    if connection.vendor == "postgresql" and query.isascii() and query.isalpha():
+        # A name many share: the first `limit` whose surname starts with it, read in the order
+        # of its index (cand_last_name_prefix), so the scan stops there; fewer than that, the
+        # search below finds every match, wherever the text is in a name. In bytes ("C") order,
+        # the names starting with the text lie between it and the same text with its last letter
+        # one further: bounds a prepared statement's plan can use too. (ASCII letters only: the
+        # database upper-cases them as Python does.)
+        first = query.upper()
+        past = first[:-1] + chr(ord(first[-1]) + 1)
+        scope = candidate_list(user=user, filters={**filters, "q": ""}).order_by()
+        starting = (
+            scope.annotate(prefix=Collate(Upper("last_name"), "C"))
+            .filter(prefix__gte=first, prefix__lt=past)
+            .order_by("prefix")
+        )
+        ids = _in_list_order(starting.values("pk", "last_name", "first_name")[:limit])
+        if len(ids) >= limit:
+            return ids
     found = candidate_list(user=user, filters=filters).order_by()
-    sql, params = found.values("pk", "last_name", "first_name").query.sql_with_params()
+    return _in_list_order(found.values("pk", "last_name", "first_name"), limit=limit)
+
+
+def _in_list_order(rows: QuerySet, limit: int | None = None) -> list[int]:
+    """The ids of `rows` (pk, last_name, first_name), at most `limit` of them, sorted as the list
+    is (by name, in the database's collation)."""
+    sql, params = rows.query.sql_with_params()
+    if limit is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pk FROM ({sql}) AS found ORDER BY last_name, first_name, pk",  # noqa: S608
+                params,
+            )
+            return [pk for (pk,) in cursor.fetchall()]
     with connection.cursor() as cursor:
         # The matches are found apart (a materialised CTE, read only as far as the LIMIT asks):
         # asked for the first `limit` matches directly, PostgreSQL's planner prefers reading the

@@ -1,6 +1,8 @@
 import pytest
+from django.db import connection
 from django.http import Http404
 
+from candidates.models import Candidate
 from candidates.selectors import candidate_get, candidate_list, candidate_stage_counts
 from tests.factories import CandidateFactory
 
@@ -44,3 +46,28 @@ def test_stage_counts_are_scoped(world):
     assert counts == {"registered": 1, "certified": 3}
     counts = {value: n for value, _label, n in candidate_stage_counts(user=world.iom)}
     assert counts == {"registered": 2, "certified": 3}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the surnames' prefix index (COLLATE \"C\") is PostgreSQL's; SQLite searches by scan",
+)
+def test_a_name_many_share_is_found_by_its_start_and_a_rarer_one_everywhere(world):
+    from candidates.selectors import candidate_search_ids
+
+    shared = [
+        CandidateFactory(training_centre=world.centre_org, last_name="Benali", first_name=name)
+        for name in ("Omar", "Amine", "Sara", "Youssef", "Nadia", "Karim")
+    ]
+    inside = CandidateFactory(training_centre=world.centre_org, last_name="Abenali")
+    # More than the limit start with it: the first ones by the index, sorted as the list is.
+    found = candidate_search_ids(user=world.iom, filters={"q": "benali"}, limit=4)
+    names = dict(Candidate.objects.filter(pk__in=found).values_list("pk", "first_name"))
+    assert len(found) == 4 and inside.pk not in found
+    assert set(found) <= {c.pk for c in shared}
+    assert [names[pk] for pk in found] == sorted(names.values())
+    # Fewer than the limit start with it: every match, wherever the text is in the name.
+    everyone = candidate_search_ids(user=world.iom, filters={"q": "benali"}, limit=20)
+    assert set(everyone) == {c.pk for c in shared} | {inside.pk}
+    # A centre finds its own only.
+    assert candidate_search_ids(user=world.centre_b, filters={"q": "benali"}, limit=4) == []
