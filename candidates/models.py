@@ -271,7 +271,12 @@ class Candidate(TenantOwned, TimeStampedModel):
 
     @property
     def full_name_ar(self) -> str:
-        return f"{self.first_name_ar} {self.last_name_ar}".strip()
+        return self.arabic_name(self.first_name_ar, self.last_name_ar)
+
+    @staticmethod
+    def arabic_name(first: str, last: str) -> str:
+        """The name in Arabic script, as pages show it (blank where none was given)."""
+        return f"{first} {last}".strip()
 
     # The dates as the database holds them, for the rules of clean() that tell a date kept from
     # one newly given (a record only in memory has none).

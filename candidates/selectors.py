@@ -76,24 +76,17 @@ def candidate_search_ids(*, user: User, filters: dict, limit: int) -> list[int]:
             .filter(prefix__gte=first, prefix__lt=past)
             .order_by("prefix")
         )
-        ids = _in_list_order(starting.values("pk", "last_name", "first_name")[:limit])
+        ids = _in_list_order(starting.values("pk", "last_name", "first_name")[:limit], limit)
         if len(ids) >= limit:
             return ids
     found = candidate_list(user=user, filters=filters).order_by()
     return _in_list_order(found.values("pk", "last_name", "first_name"), limit=limit)
 
 
-def _in_list_order(rows: QuerySet, limit: int | None = None) -> list[int]:
-    """The ids of `rows` (pk, last_name, first_name), at most `limit` of them, sorted as the list
-    is (by name, in the database's collation)."""
+def _in_list_order(rows: QuerySet, limit: int) -> list[int]:
+    """The ids of the first `limit` of `rows` (pk, last_name, first_name), sorted as the list is
+    (by name, in the database's collation)."""
     sql, params = rows.query.sql_with_params()
-    if limit is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT pk FROM ({sql}) AS found ORDER BY last_name, first_name, pk",  # noqa: S608
-                params,
-            )
-            return [pk for (pk,) in cursor.fetchall()]
     with connection.cursor() as cursor:
         # The matches are found apart (a materialised CTE, read only as far as the LIMIT asks):
         # asked for the first `limit` matches directly, PostgreSQL's planner prefers reading the
@@ -107,13 +100,6 @@ def _in_list_order(rows: QuerySet, limit: int | None = None) -> list[int]:
             [*params, limit],
         )
         return [pk for (pk,) in cursor.fetchall()]
-
-
-def label_stages(candidates) -> None:
-    """Give each candidate `stage_label`, translated once per stage, not once per row."""
-    labels = {value: str(label) for value, label in Candidate.Status.choices}
-    for candidate in candidates:
-        candidate.stage_label = labels[candidate.status]
 
 
 STAGE_COUNTS_TIMEOUT = 600  # seconds; changes made behind the ORM's back show by then

@@ -130,7 +130,7 @@ def candidate_rows(candidates: list[dict], *, show_centre: bool) -> str:
 
 
 def _arabic_name(row: dict) -> str:
-    name = f"{row['first_name_ar']} {row['last_name_ar']}".strip()  # Candidate.full_name_ar
+    name = Candidate.arabic_name(row["first_name_ar"], row["last_name_ar"])
     if not name:
         return ""
     return format_html(' <span lang="ar" dir="rtl" class="text-body-secondary">{}</span>', name)

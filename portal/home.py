@@ -46,10 +46,9 @@ HOME_VERSIONS = (SHOWN_DATA, PROFILES, STAGE_COUNTS, QUOTA, REFERENCE)
 
 
 def home_context(*, user: User) -> dict:
-    """The template and figures for a signed-in user's home page."""
+    """The figures of a signed-in user's home page (its body: portal.home.HOME_PAGES_BY_ROLE)."""
     role = user.role
     context: dict = {
-        "template": HOME_PAGES_BY_ROLE.get(role, NO_ROLE_PAGE)[0],
         "role": role,
         "organisation": user.organisation,
     }

@@ -123,9 +123,30 @@ def case_list_view(request: HttpRequest, export_form=None) -> HttpResponse:
     )
 
 
-def _case_page(
-    request: HttpRequest,
-    case: Case,
+def _case_page(request: HttpRequest, case: Case, **shown) -> HttpResponse:
+    """The case's page: its steps in order with a form for each the user may record now, its
+    deadlines, and closing it. `shown`: what a post shows back (a form with its errors, the MRZ
+    check's result), as `_case_context` takes it.
+
+    Shown as it is (nothing posted back, no dossier being made), its body is kept rendered
+    until anything it shows changes (thamm.fragments), for each reader: what one may do
+    (verify a document, record a step) is not what another may."""
+    dossier = case_dossier(user=request.user, case=case)
+    job = dossier.job if dossier is not None else None
+    return render_kept(
+        request,
+        "predeparture/_case_body.html",
+        title=_("Pre-departure case"),
+        build=lambda: _case_context(request, case, **shown),
+        versions=CASE_VERSIONS,
+        vary=(case.pk, job and (job.pk, job.status)),
+        keep=not shown and (job is None or job.is_finished),
+    )
+
+
+def _case_context(
+    request,
+    case,
     *,
     bound: StepForm | None = None,
     close=None,
@@ -138,65 +159,6 @@ def _case_page(
     mrz_result=None,
     document_form=None,
     mrz_open=False,
-):
-    """The case's page: its steps in order with a form for each the user may record now, its
-    deadlines, and closing it (`bound`, `close`: forms to show again with their errors).
-
-    Shown as it is (no form posted back, no dossier being made), its body is kept rendered
-    until anything it shows changes (thamm.fragments), for each reader: what one may do
-    (verify a document, record a step) is not what another may."""
-    user = request.user
-    posted = (
-        *(bound, close, travel_form, handover_form, return_form, cost_form, attest_form),
-        *(mrz_form, mrz_result, document_form),
-    )
-    shown_again = mrz_open or any(f is not None for f in posted)
-
-    def build() -> dict:
-        return _case_context(
-            request,
-            case,
-            bound=bound,
-            close=close,
-            travel_form=travel_form,
-            handover_form=handover_form,
-            return_form=return_form,
-            cost_form=cost_form,
-            attest_form=attest_form,
-            mrz_form=mrz_form,
-            mrz_result=mrz_result,
-            document_form=document_form,
-            mrz_open=mrz_open,
-        )
-
-    dossier = case_dossier(user=user, case=case)
-    job = dossier.job if dossier is not None else None
-    return render_kept(
-        request,
-        "predeparture/_case_body.html",
-        title=_("Pre-departure case"),
-        build=build,
-        versions=CASE_VERSIONS,
-        vary=(case.pk, job and (job.pk, job.status)),
-        keep=not shown_again and (job is None or job.is_finished),
-    )
-
-
-def _case_context(
-    request,
-    case,
-    *,
-    bound,
-    close,
-    travel_form,
-    handover_form,
-    return_form,
-    cost_form,
-    attest_form,
-    mrz_form,
-    mrz_result,
-    document_form,
-    mrz_open,
 ) -> dict:
     user = request.user
     view = case_view(user=user, case=case)
